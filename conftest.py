@@ -1,0 +1,48 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from kefu.common.testing import ApiClient, make_user
+
+
+@pytest.fixture
+def org_tree(db):
+    """The demo organisation (units only): head office, departments, center, 2 branches, 6 outlets."""
+    from kefu.org.demo import UNITS
+    from kefu.org.models import Unit
+    from kefu.org.services import create_unit, sync_roles
+
+    sync_roles()
+    units: dict[str, Unit] = {}
+    for code, name, kind, parent, flags in UNITS:
+        units[code] = create_unit(actor=None, code=code, name=name, kind=kind,
+                                  parent=units[parent] if parent else None, **flags)
+    return units
+
+
+@pytest.fixture
+def user_factory(db):
+    def factory(username: str, roles=(), unit=None, **extra):
+        return make_user(username, roles=roles, unit=unit, **extra)
+
+    return factory
+
+
+@pytest.fixture
+def agent(org_tree, user_factory):
+    return user_factory("agent_t", roles=["agent"], unit=org_tree["CC"])
+
+
+@pytest.fixture
+def api_client():
+    return ApiClient
+
+
+@pytest.fixture(autouse=True)
+def _reset_axes_cache(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

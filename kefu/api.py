@@ -1,0 +1,117 @@
+"""The REST API under /api/v1: one NinjaAPI, routers discovered from each app's ``api.py``.
+
+An app's ``api.py`` exposes ``router`` (a ninja Router) and ``PREFIX`` (e.g. ``"/workorders"``).
+Errors everywhere are JSON ``{"code", "message", "fields"}``; bad input never yields a 500.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from kefu.common.errors import KefuError
+from kefu.org.auth import api_auth
+
+logger = logging.getLogger("kefu.api")
+
+api = NinjaAPI(
+    title="kefu API",
+    version="1",
+    description="kefu 客服中心平台 REST API。认证：`Authorization: Bearer <token>`（`manage.py issue_token`）"
+                "或浏览器会话（需 CSRF）。错误统一为 `{code, message, fields}`。",
+    auth=api_auth,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request, status: int, code: str, message: str, fields: dict | None = None):
+    return api.create_response(request, {"code": code, "message": message, "fields": fields or {}}, status=status)
+
+
+@api.exception_handler(KefuError)
+def _kefu_error(request, exc: KefuError):
+    return _error(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+def _loc_to_field(loc: list) -> str:
+    # Drop ninja's parameter-source prefixes ("body", "payload", "query") so fields read like the payload.
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "header", "cookie")]
+    if len(parts) > 1 and parts[0] in ("payload", "data", "params", "filters"):
+        parts = parts[1:]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request, exc: NinjaValidationError):
+    fields: dict[str, str] = {}
+    for err in exc.errors:
+        fields.setdefault(_loc_to_field(list(err.get("loc", []))), err.get("msg", "invalid"))
+    return _error(request, 422, "validation_error", "数据校验未通过", fields)
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation_error(request, exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        fields = {k: "; ".join(str(m) for e in v for m in e.messages) for k, v in exc.error_dict.items()}
+    else:
+        fields = {"__all__": "; ".join(exc.messages)}
+    code = getattr(exc, "code", None) or next(
+        (e.code for errs in getattr(exc, "error_dict", {}).values() for e in errs if e.code), None)
+    return _error(request, 422, code or "validation_error", "; ".join(exc.messages), fields)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request, exc):
+    return _error(request, 401, "auth.not_authenticated", "请先登录或提供有效的访问令牌")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        return _error(request, 400, "bad_request.malformed_json", "请求体不是合法的 JSON")
+    code = {400: "bad_request", 401: "auth.not_authenticated", 403: "auth.forbidden", 404: "not_found",
+            405: "method_not_allowed", 409: "conflict", 429: "throttled"}.get(exc.status_code, "error")
+    return _error(request, exc.status_code, code, message)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "not_found", "对象不存在或无权查看")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return _error(request, 403, "auth.forbidden", str(exc) or "没有执行此操作的权限")
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    logger.exception("unhandled API error")
+    return _error(request, 500, "internal_error", "服务器内部错误，请稍后重试（已记录请求编号）")
+
+
+def _discover_routers() -> None:
+    for app in settings.KEFU_APPS:
+        try:
+            module = importlib.import_module(f"{app}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.api":
+                raise
+            continue
+        router = getattr(module, "router", None)
+        if router is not None:
+            api.add_router(getattr(module, "PREFIX", "/" + app.rsplit(".", 1)[-1]), router)
+
+
+_discover_routers()

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from .registry import READINESS_CHECKS, CheckResult
+
+
+@require_GET
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def _database() -> CheckResult:
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cur:
+            cur.execute("SELECT 1")
+        return CheckResult(True, connections[DEFAULT_DB_ALIAS].vendor)
+    except Exception as exc:
+        return CheckResult(False, type(exc).__name__)
+
+
+def _migrations() -> CheckResult:
+    try:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        return CheckResult(not plan, f"{len(plan)} unapplied" if plan else "all applied")
+    except Exception as exc:
+        return CheckResult(False, type(exc).__name__)
+
+
+def _task_backend() -> CheckResult:
+    backend = settings.TASKS["default"]["BACKEND"]
+    try:
+        if "rq" in backend.lower():
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+        else:
+            from django_tasks_db.models import DBTaskResult
+
+            DBTaskResult.objects.exists()
+        return CheckResult(True, backend.rsplit(".", 1)[-1])
+    except Exception as exc:
+        return CheckResult(False, type(exc).__name__)
+
+
+@require_GET
+def readyz(request):
+    checks = {"database": _database(), "migrations": _migrations(), "tasks": _task_backend()}
+    for name, fn in READINESS_CHECKS.items():
+        try:
+            checks[name] = fn()
+        except Exception as exc:
+            checks[name] = CheckResult(False, type(exc).__name__)
+    ready = all(c.ok or c.warning for c in checks.values())
+    body = {
+        "status": "ready" if ready else "not_ready",
+        "checks": {k: {"ok": c.ok, "warning": c.warning, "detail": c.detail} for k, c in checks.items()},
+    }
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+@require_GET
+def metrics(request):
+    return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)

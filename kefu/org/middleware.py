@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+IDLE_KEY = "kefu_last_seen"
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz", "/metrics", "/api/", "/i18n/",
+                       "/jsi18n/", "/faq/", "/chat/widget", "/ws/")
+
+
+class IdleSessionTimeoutMiddleware:
+    """Log out a browser session idle for longer than KEFU_SESSION_IDLE_SECONDS (30 min by default)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        now = int(time.time())
+        last = session.get(IDLE_KEY)
+        if last is not None and now - int(last) > settings.KEFU_SESSION_IDLE_SECONDS:
+            session.flush()
+            request.session_expired = True
+        elif session.session_key or session.modified:
+            # Touch at most once a minute so an active user's session does not write on every request.
+            if last is None or now - int(last) >= 60:
+                session[IDLE_KEY] = now
+        return self.get_response(request)
+
+
+class MfaRequiredMiddleware:
+    """Users whose roles demand MFA are sent to set up or verify TOTP before any page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and user.requires_mfa and not user.is_verified()
+                and not request.path.startswith(MFA_EXEMPT_PREFIXES)):
+            return redirect(reverse("org:mfa") + "?next=" + request.path)
+        return self.get_response(request)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "org"
+URL_PREFIX = ""
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("accounts/mfa/", views.mfa, name="mfa"),
+]
