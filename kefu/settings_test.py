@@ -19,7 +19,6 @@ STORAGES = {
                    "OPTIONS": {"location": str(MEDIA_ROOT / "recordings")}},
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {"timeout": 30}
 LOGGING["root"]["level"] = "WARNING"
 AXES_ENABLED = True
