@@ -1,0 +1,143 @@
+"""Explicit rules for high-risk signals, applied to normalised text on top of the statistical model.
+
+Why rules: an urgent complaint (money leaving the account now, a vulnerable customer stranded) must not
+depend on how a classifier happened to weigh a phrasing it never saw; the rules are few, readable and
+tested. Each rule returns a signal code that is shown to the agent with the suggestion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+URGENT_SIGNALS = ("fraud", "funds_missing", "stolen_card_in_use", "vulnerable_stuck")
+MAJOR_SIGNALS = ("regulator", "media", "lawsuit", "repeat_complaint", "collective", "large_amount")
+
+# A question about prevention or a hypothetical is not a report ("怎么防止盗刷", "会不会被盗刷").
+_HYPOTHETICAL = re.compile(r"(防止|预防|以防|防范|怎么防|如何防|会不会|是否会|避免|万一|担心|怕被|小心)")
+
+_FRAUD = re.compile(
+    r"(被盗刷|盗刷了|遭到?盗刷|遭遇盗刷|卡被盗用|被盗用|被人盗用|账户被盗|被冒用|被人冒用|被诈骗|被骗了|被骗走"
+    r"|遇到诈骗|电信诈骗|骗子.{0,8}(转走|骗走|骗了)"
+    r"|(不是|并非|不是我|非)本人(操作|消费|交易|转账|刷的|转的|办理)"
+    r"|不是我(本人)?(操作|消费|刷|转|买|花|签|办)的?"
+    r"|我(根本)?(没有|没|从来没)(消费|刷卡|转账|操作|买过|付款|授权).{0,12}(扣|被扣|扣款|扣了|少了|显示|交易|消费|转出)"
+    r"|莫名其妙.{0,6}(扣|少|转出|消费|交易|被刷)|(不明|陌生|可疑)(交易|扣款|消费)"
+    r"|异地.{0,4}(盗刷|被刷|消费了)|境外.{0,6}(被刷|消费了?\d)"
+    r"|(钱|资金|存款|余额).{0,4}被(人)?(转走|盗|偷走|划走|刷走))"
+)
+_FUNDS_MISSING = re.compile(
+    r"((钱|资金|存款|余额|工资|养老金|退休金|积蓄).{0,6}(不见了|没了|不翼而飞|凭空少|少了|消失|被扣光|丢了)"
+    r"|(账户|卡里|卡上|存折).{0,6}(少了|被扣走|凭空少|空了|不见了)"
+    r"|少了\d+|凭空(少|扣)|无故(扣|少|划走)"
+    r"|(扣款|扣钱|扣了钱|钱扣了|已扣款|钱被扣|账户扣了).{0,12}(没到账|未到账|没收到|没出钞|没吐钞|没出钱|没拿到)"
+    r"|(没到账|未到账|没出钞|没吐钞|没出钱|没吐钱).{0,12}(扣款|扣钱|扣了|被扣|钱扣|却扣|但扣|余额少)"
+    r"|少吐(了)?(钞|钱|\d)|吐钞不足|(钞票|钱)没(吐|出)出来)"
+)
+_CARD_LOST = re.compile(r"(卡|钱包|手机).{0,4}(丢了|丢失|被偷|被盗|被抢|找不到了|遗失|掉了)")
+_CARD_IN_USE = re.compile(
+    r"(正在|还在|一直在|刚刚|刚才|又|接连|连续|不停).{0,6}(消费|被刷|扣款|刷卡|交易|转出|支付)"
+    r"|(收到|来了).{0,6}(消费|扣款|交易|支付)(短信|提醒|通知)"
+)
+_VULNERABLE = re.compile(
+    r"(老人|老年人|老太太|老大爷|老爷子|老太|大爷|大妈|奶奶|爷爷|外婆|外公|姥姥|姥爷|[六七八九]十(多|几)?岁"
+    r"|[6-9]\d(多)?岁|残疾|残障|轮椅|盲人|视障|听障|聋哑|孕妇|病人|病重|住院|透析|化疗)"
+)
+_STUCK = re.compile(
+    r"(困在|被困|走不了|出不去|出不来|回不了家|回不去|滞留|晕倒|站不住|没钱(买药|看病|吃饭|回家|住院)"
+    r"|急等.{0,4}(救命|看病|手术|住院)|手术费|救命钱|等.{0,6}(几个|两个|三个|四个|[2-9]个)小时"
+    r"|卡在(那|这|机器|atm|门口)|没人管|没人理|无人(理会|处理))"
+)
+_REGULATOR = re.compile(
+    r"(银保监|保监会|银监|金融监管|监管局|监管部门|监管机构|监管总局|人民银行|人行|央行|12378|12363|金融办"
+    r"|消保局|消费者权益保护局|消协|12315|信访|市长热线|12345)"
+)
+_MEDIA = re.compile(r"(媒体|记者|电视台|报社|曝光|微博|抖音|头条|朋友圈|发到网上|上网|小红书|315|新闻|热搜)")
+_LAWSUIT = re.compile(r"(法院|起诉|告你们|律师|打官司|诉讼|仲裁|法律途径|法律手段|公安|报警)")
+_REPEAT = re.compile(
+    r"(第[二三四五六七八九十2-9]次|[二三四五六七八九十几两2-9]次(打|来|投诉|反映|找)|多次|反复|屡次|好几次|很多次"
+    r"|N次|n次|再次投诉|又一次|一直没(人)?(解决|处理|回复)|至今(没有|没|未)(解决|处理|回复|答复)"
+    r"|拖了(好)?(几|一|两|三|半)?(个)?(月|星期|周)|上次投诉|之前投诉过|投诉过)"
+)
+_COLLECTIVE = re.compile(r"(集体|联名|群体|大家一起|我们(几|好多|很多|十几|几十)(个|位)?人|很多(客户|人)都|业主们|一群人|整个小区)")
+_AMOUNT_DIGITS = re.compile(r"(\d+(?:\.\d+)?)\s*(万|w)")
+_AMOUNT_PLAIN = re.compile(r"(\d{5,})(?:\.\d+)?\s*(元|块|rmb|人民币)")
+_AMOUNT_CN = re.compile(r"([一二两三四五六七八九十百千几]+)\s*(多)?\s*万")
+_CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+LARGE_AMOUNT_YUAN = 50_000
+
+
+@dataclass(frozen=True)
+class RuleHits:
+    signals: tuple[str, ...]
+
+    @property
+    def urgent(self) -> bool:
+        return any(s in URGENT_SIGNALS for s in self.signals)
+
+    @property
+    def major(self) -> bool:
+        return any(s in MAJOR_SIGNALS for s in self.signals)
+
+
+def _reported(pattern: re.Pattern, text: str) -> bool:
+    """A match that is not a hypothetical ("会不会被盗刷") within the few characters before it."""
+    for match in pattern.finditer(text):
+        window = text[max(0, match.start() - 8):match.start()]
+        if not _HYPOTHETICAL.search(window) and not _HYPOTHETICAL.search(match.group(0)):
+            return True
+    return False
+
+
+def _cn_number(token: str) -> int:
+    if "几" in token:
+        return 10 if ("十" in token or "百" in token) else 3
+    total, current = 0, 0
+    for ch in token:
+        if ch in _CN_DIGIT:
+            current = _CN_DIGIT[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif ch == "千":
+            total += (current or 1) * 1000
+            current = 0
+    return total + current
+
+
+def largest_amount_yuan(text: str) -> float:
+    """The largest money amount mentioned, in yuan (0 when none)."""
+    amounts = [float(m.group(1)) * 10_000 for m in _AMOUNT_DIGITS.finditer(text)]
+    amounts += [float(m.group(1)) for m in _AMOUNT_PLAIN.finditer(text)]
+    amounts += [_cn_number(m.group(1)) * 10_000 for m in _AMOUNT_CN.finditer(text)]
+    return max(amounts, default=0.0)
+
+
+def detect(text: str) -> RuleHits:
+    """Signals in already normalised text (see :func:`kefu.assist.text.normalize`)."""
+    signals: list[str] = []
+    if _reported(_FRAUD, text):
+        signals.append("fraud")
+    if _reported(_FUNDS_MISSING, text):
+        signals.append("funds_missing")
+    if _CARD_LOST.search(text) and _CARD_IN_USE.search(text) and not _HYPOTHETICAL.search(text):
+        signals.append("stolen_card_in_use")
+    if _VULNERABLE.search(text) and _STUCK.search(text):
+        signals.append("vulnerable_stuck")
+    if _REGULATOR.search(text):
+        signals.append("regulator")
+    if _MEDIA.search(text):
+        signals.append("media")
+    if _LAWSUIT.search(text):
+        signals.append("lawsuit")
+    if _REPEAT.search(text):
+        signals.append("repeat_complaint")
+    if _COLLECTIVE.search(text):
+        signals.append("collective")
+    if largest_amount_yuan(text) >= LARGE_AMOUNT_YUAN:
+        signals.append("large_amount")
+    return RuleHits(tuple(signals))
