@@ -8,6 +8,7 @@ Register more with :func:`register_gateway`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -127,10 +128,8 @@ class SmppGateway:
         except Exception as exc:  # network and protocol errors are all worth a retry
             return GatewayResult(False, error=type(exc).__name__, retryable=True)
         finally:
-            try:
+            with contextlib.suppress(Exception):  # already done or already failed
                 client.disconnect()
-            except Exception:  # noqa: S110 (already failed; nothing more to do)
-                pass
 
 
 class DjangoMailGateway:

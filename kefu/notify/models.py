@@ -79,3 +79,6 @@ class DeliveryAttempt(models.Model):
     class Meta:
         verbose_name = _("投递记录")
         ordering = ["attempted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {'ok' if self.ok else self.error}"
