@@ -6,6 +6,9 @@ import pytest
 
 from kefu.common.testing import ApiClient, make_user
 
+# Browser fixtures (browser, page) for every app's @pytest.mark.browser tests; see kefu/common/browser.py.
+pytest_plugins = ["kefu.common.browser"]
+
 
 @pytest.fixture
 def org_tree(db):

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a KefuError from any page view first (403/404/422, not 500).
+    "kefu.common.middleware.KefuErrorMiddleware",
 ]
 
 ROOT_URLCONF = "kefu.urls"

@@ -11,6 +11,16 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk ``update()``/``delete()`` are refused too (only the retention job prunes, explicitly)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit entries cannot be changed")
+
+    def delete(self):
+        raise AppendOnlyError("audit entries cannot be deleted")
+
+
 class AuditEntry(models.Model):
     """One append-only, hash-chained audit record.
 
@@ -34,6 +44,8 @@ class AuditEntry(models.Model):
     ip = models.CharField(max_length=45, blank=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计记录")
@@ -63,6 +75,9 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = _("审计链头")
 
+    def __str__(self) -> str:
+        return f"head #{self.last_seq}"
+
 
 class AuditCheckpoint(models.Model):
     """Where the chain starts after retention pruning: verification starts from here."""
@@ -75,3 +90,6 @@ class AuditCheckpoint(models.Model):
     class Meta:
         verbose_name = _("审计保留检查点")
         ordering = ["-first_seq"]
+
+    def __str__(self) -> str:
+        return f"checkpoint from #{self.first_seq}"

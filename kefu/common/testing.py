@@ -12,7 +12,7 @@ ALL_ROLES = ["agent", "shift_lead", "center_director", "clerk", "system_maintain
              "branch_head", "department_handler", "compliance_auditor", "admin"]
 
 
-def make_user(username: str, *, roles: Iterable[str] = (), unit: Any = None, password: str = "Test@Pass12345",
+def make_user(username: str, *, roles: Iterable[str] = (), unit: Any = None, password: str = "Test@Pass12345",  # noqa: S107
               **extra: Any):
     from kefu.org.models import Role, User
     from kefu.org.services import sync_roles
@@ -59,23 +59,62 @@ class ApiClient:
         return self.client.delete(self._url(path), **self.headers)
 
 
-def assert_permission_matrix(request_as, expected: dict[str, int | set[int]], *, unit_for_role=None) -> None:
-    """Check one request against every role.
+def page_client(user: Any, *, verify_mfa: bool = True) -> Client:
+    """A Django test client logged in as ``user`` for page views; MFA roles are marked as TOTP-verified
+    (a confirmed device is created if needed) unless ``verify_mfa=False``."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    ``request_as(client: ApiClient, role: str) -> response``; ``expected`` maps role -> status (or set of
-    acceptable statuses); roles not listed must get 403 or 404. ``unit_for_role(role)`` places each user.
+    client = Client()
+    client.force_login(user)
+    if verify_mfa and user.requires_mfa:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
+            TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def assert_permission_matrix(request_as, expected: dict[str, int | set[int]], *, unit_for_role=None,
+                             roles: Iterable[str] = ALL_ROLES, denied: int | set[int] = frozenset({403, 404}),
+                             mode: str = "api") -> dict[str, Any]:
+    """Check one request against every role; returns ``{role: response}`` for further assertions.
+
+    ``request_as(client, role) -> response`` where ``client`` is an :class:`ApiClient` (``mode="api"``, a real
+    bearer token) or a logged-in Django test ``Client`` with MFA passed (``mode="page"``, see
+    :func:`page_client`); the user is ``client.user`` in both. ``expected`` maps role -> status (or a set of
+    acceptable statuses); roles not listed must get ``denied`` (403 or 404 by default).
+    ``unit_for_role(role) -> Unit | None`` places each user (e.g. ``lambda r: org_tree["CC"]``); a dict works too.
+    All mismatches are reported together, one line per role.
     """
+    if mode not in ("api", "page"):
+        raise ValueError("mode must be 'api' or 'page'")
+    unknown = set(expected) - set(ALL_ROLES) - {"service_account"}
+    if unknown:
+        raise ValueError(f"unknown roles in expected: {sorted(unknown)}")
     failures = []
-    for role in ALL_ROLES:
-        unit = unit_for_role(role) if unit_for_role else None
+    responses: dict[str, Any] = {}
+    for role in roles:
+        if isinstance(unit_for_role, dict):
+            unit = unit_for_role.get(role)
+        else:
+            unit = unit_for_role(role) if unit_for_role else None
         user = make_user(f"pm_{role}_{_counter()}", roles=[role], unit=unit)
-        response = request_as(ApiClient(user), role)
-        want = expected.get(role, {403, 404})
-        allowed = want if isinstance(want, set) else {want}
+        if mode == "api":
+            client: Any = ApiClient(user)
+        else:
+            client = page_client(user)
+            client.user = user
+        response = request_as(client, role)
+        responses[role] = response
+        want = expected.get(role, denied)
+        allowed = set(want) if isinstance(want, (set, frozenset)) else {want}
         if response.status_code not in allowed:
             failures.append(f"{role}: got {response.status_code}, want {sorted(allowed)}: "
                             f"{response.content[:200]!r}")
     assert not failures, "permission matrix mismatch:\n" + "\n".join(failures)
+    return responses
 
 
 _n = [0]

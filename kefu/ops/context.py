@@ -17,7 +17,7 @@ class RequestContext:
     ip: str = ""
 
 
-_context: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("kefu_request", default=RequestContext())
+_context: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("kefu_request", default=RequestContext())  # noqa: B039 (frozen)
 
 
 def current_request_context() -> RequestContext:

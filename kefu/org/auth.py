@@ -43,7 +43,8 @@ class MfaSessionAuth(SessionAuth):
         if user is None or not user.is_authenticated:
             return None
         if user.requires_mfa and not (hasattr(user, "is_verified") and user.is_verified()):
-            return None
+            # Logged in but the second factor is still missing: say so, so the UI can send them to /accounts/mfa/.
+            raise Forbidden("请先完成双因素认证", code="auth.mfa_required")
         _enforce_read_only(request, user)
         return user
 

@@ -24,10 +24,9 @@ class IdleSessionTimeoutMiddleware:
         if last is not None and now - int(last) > settings.KEFU_SESSION_IDLE_SECONDS:
             session.flush()
             request.session_expired = True
-        elif session.session_key or session.modified:
+        elif (session.session_key or session.modified) and (last is None or now - int(last) >= 60):
             # Touch at most once a minute so an active user's session does not write on every request.
-            if last is None or now - int(last) >= 60:
-                session[IDLE_KEY] = now
+            session[IDLE_KEY] = now
         return self.get_response(request)
 
 

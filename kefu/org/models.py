@@ -37,13 +37,6 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        node = self.parent
-        while node is not None:
-            if node.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": _("上级机构不能是自身或下级机构")})
-            node = node.parent
-
     def save(self, *args, **kwargs) -> None:
         old_path = self.path
         super().save(*args, **kwargs)
@@ -55,6 +48,13 @@ class Unit(models.Model):
                 # Moving a unit moves its whole subtree.
                 for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
                     Unit.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path):])
+
+    def clean(self) -> None:
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("上级机构不能是自身或下级机构")})
+            node = node.parent
 
     def subtree(self) -> models.QuerySet[Unit]:
         return Unit.objects.filter(path__startswith=self.path)

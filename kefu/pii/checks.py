@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
@@ -24,7 +25,7 @@ def is_valid_id_number(value: str) -> bool:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return False
-    if birth.year < 1900 or birth > date.today():
+    if birth.year < 1900 or birth > datetime.now(tz=ZoneInfo("Asia/Shanghai")).date():
         return False
     return id_check_char(value[:17]) == value[17]
 

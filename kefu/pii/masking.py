@@ -85,8 +85,10 @@ def mask_value(kind: str, value: Any) -> Any:
 # Free-text detection: a run of 13-19 digits (optionally grouped) that passes Luhn, an 18-character ID
 # whose check character is right, and an 11-digit mobile number not part of a longer number.
 _CARD_RE = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
-_ID_RE = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
-_MOBILE_RE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d{9}(?!\d)")
+# Letters next to a number do not protect it ("ID110101...", "tel13812345678" are still PII).
+_ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+# Mobiles also as people write them: 138 1234 5678, 138-1234-5678, +86 138...
+_MOBILE_RE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
 
 
 def _mask_card_match(m: re.Match[str]) -> str:
