@@ -1,0 +1,150 @@
+"""Reads of the customers app: lookups through blind indexes, visibility, and the customer 360 data."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from kefu.pii.checks import is_valid_card_number, normalize_mobile
+from kefu.pii.crypto import blind_index
+from kefu.pii.masking import mask_card
+
+from .choices import ChangeStatus, CustomerStatus
+from .conf import recent_transactions_limit
+from .core import core_bank
+from .models import ChangeRequest, Consent, Customer, CustomerCard, CustomerPhone, SuspiciousCase
+
+logger = logging.getLogger(__name__)
+
+LOOKUP_LIMIT = 20
+
+
+def customers_visible_to(user: Any) -> QuerySet[Customer]:
+    return Customer.objects.visible_to(user)
+
+
+def get_by_cif(cif_no: str) -> Customer | None:
+    return Customer.objects.filter(cif_no=cif_no).first() if cif_no else None
+
+
+def find_by_phone(phone: str) -> list[Customer]:
+    """Customers with ``phone`` among their numbers (exact match through the blind index)."""
+    number = normalize_mobile(phone or "")
+    if not number:
+        return []
+    index = blind_index("mobile", number)
+    ids = CustomerPhone.objects.filter(number_index=index).values("customer_id")
+    return list(Customer.objects.filter(pk__in=ids, status=CustomerStatus.ACTIVE)
+                .select_related("home_unit").order_by("cif_no")[:LOOKUP_LIMIT])
+
+
+def find_by_card(card_no: str) -> list[Customer]:
+    if not is_valid_card_number(card_no or ""):
+        return []
+    ids = CustomerCard.objects.filter(card_index=blind_index("card", card_no)).values("customer_id")
+    return list(Customer.objects.filter(pk__in=ids).select_related("home_unit")[:LOOKUP_LIMIT])
+
+
+def find_by_id_number(id_number: str) -> list[Customer]:
+    if not id_number:
+        return []
+    return list(Customer.objects.filter(id_number_index=blind_index("id", id_number.strip()))
+                .select_related("home_unit")[:LOOKUP_LIMIT])
+
+
+def lookup(user: Any, *, phone: str = "", card_no: str = "", id_number: str = "") -> list[Customer]:
+    """Screen-pop candidates the user may see, by the caller's number, a card number or an ID number."""
+    if phone:
+        found = find_by_phone(phone)
+    elif card_no:
+        found = find_by_card(card_no)
+    elif id_number:
+        found = find_by_id_number(id_number)
+    else:
+        return []
+    if not found:
+        return []
+    visible = set(Customer.objects.visible_to(user).filter(pk__in=[c.pk for c in found]).values_list("pk", flat=True))
+    return [c for c in found if c.pk in visible]
+
+
+def consents_for(customer: Customer) -> list[Consent]:
+    return list(customer.consents.select_related("recorded_by").order_by("-granted_at", "-id")[:50])
+
+
+def pending_changes(user: Any) -> QuerySet[ChangeRequest]:
+    visible = Customer.objects.visible_to(user).values("pk")
+    return (ChangeRequest.objects.filter(status=ChangeStatus.PENDING, customer__in=visible)
+            .select_related("customer", "maker").order_by("created_at"))
+
+
+def cases_visible_to(user: Any) -> QuerySet[SuspiciousCase]:
+    return SuspiciousCase.objects.visible_to(user).select_related("customer", "flagged_by", "flagged_unit")
+
+
+@dataclass
+class BankData:
+    accounts: list[Any] = field(default_factory=list)
+    cards: list[dict[str, Any]] = field(default_factory=list)
+    transactions: list[dict[str, Any]] = field(default_factory=list)
+    error: str = ""
+
+
+def bank_data(customer: Customer, *, with_transactions: bool) -> BankData:
+    """Accounts, cards and (after verification) recent transactions from the core bank, masked for display."""
+    from kefu.corebank.adapter import CoreBankError
+
+    out = BankData()
+    if customer.is_anonymised or customer.cif_no.startswith("KF"):
+        return out
+    try:
+        bank = core_bank()
+        accounts = bank.list_accounts(customer.cif_no)
+        cards = bank.list_cards(customer.cif_no)
+        out.accounts = [{
+            "account_no_masked": mask_card(a.account_no), "kind": a.kind, "currency": a.currency,
+            "balance_fen": a.balance_fen if with_transactions else None,
+            "available_fen": a.available_fen if with_transactions else None,
+            "status": a.status, "product_name": a.product_name, "opened_at": a.opened_at,
+            "branch_code": a.branch_code,
+        } for a in accounts]
+        out.cards = [{"card_no_masked": mask_card(c.card_no), "kind": c.kind, "status": c.status,
+                      "product_name": c.product_name, "account_no_masked": mask_card(c.account_no)} for c in cards]
+        if with_transactions:
+            limit = recent_transactions_limit()
+            txns = []
+            for a in accounts[:10]:
+                if a.status == "closed":
+                    continue
+                txns.extend(bank.list_transactions(a.account_no, limit=limit))
+            txns.sort(key=lambda t: t.posted_at, reverse=True)
+            out.transactions = [{
+                "txn_id": t.txn_id, "account_no_masked": mask_card(t.account_no), "posted_at": t.posted_at,
+                "amount_fen": t.amount_fen, "balance_after_fen": t.balance_after_fen,
+                "description": t.description, "channel": t.channel, "counterparty": t.counterparty,
+            } for t in txns[:limit]]
+    except CoreBankError as exc:
+        logger.warning("core bank unavailable for 360 view: %s", exc.code)
+        out.error = exc.code
+    return out
+
+
+def workorders_for(customer: Customer, user: Any) -> list[Any] | None:
+    """The work orders app's list when it is installed; None means "not available yet"."""
+    try:
+        from kefu.workorders.selectors import workorders_for_customer
+    except ImportError:
+        return None
+    return list(workorders_for_customer(customer, user)[:50])
+
+
+def interactions_for(customer: Customer, user: Any) -> list[Any] | None:
+    """Interactions on every channel from the contact app when it exists (IVR calls otherwise)."""
+    try:
+        from kefu.contact.selectors import interactions_for_customer  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return list(interactions_for_customer(customer, user)[:50])
