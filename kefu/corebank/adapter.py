@@ -154,6 +154,25 @@ class UnknownObject(CoreBankError):
     code = "corebank.not_found"
 
 
+class InvalidRequest(CoreBankError):
+    """Bad parameters (non-positive amount, missing key, unknown channel...)."""
+
+    status = 422
+    code = "corebank.invalid_request"
+
+
+class IdempotencyConflict(CoreBankError):
+    """The idempotency key was already used for a different request."""
+
+    code = "corebank.idempotency_conflict"
+
+
+class InvalidState(CoreBankError):
+    """The card/account is in a state that does not allow the operation (e.g. unfreezing a lost card)."""
+
+    code = "corebank.invalid_state"
+
+
 @runtime_checkable
 class CoreBank(Protocol):
     # Customers
