@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kefu.audit.models import AuditEntry
+from kefu.workorders.choices import Status
+from kefu.workorders.errors import InvalidWorkOrder
+from kefu.workorders.models import Classification, InvolvedAccount, WorkOrderEvent
+from kefu.workorders.services import create_workorder
+
+
+def test_create_complaint_numbers_owner_deadlines_and_audit(complaint, wo_users):
+    assert re.fullmatch(r"TS\d{8}\d{6}", complaint.number)
+    assert complaint.status == Status.ACCEPTED
+    assert complaint.owner == wo_users["agent"]
+    assert complaint.regulatory_due_at is not None and complaint.due_at <= complaint.regulatory_due_at
+    assert complaint.contact_phone_masked == "138****8000"
+    actions = list(WorkOrderEvent.objects.filter(workorder=complaint).values_list("action", flat=True))
+    assert actions[0] == "created" and "accept" in actions
+    assert AuditEntry.objects.filter(object_id=str(complaint.pk), action="workorder.created").exists()
+
+
+def test_numbers_are_sequential_per_prefix_and_day(wo_users, seeded):
+    numbers = [create_workorder(actor=wo_users["agent"], kind="consultation", channel="phone", title=f"咨询{i}",
+                                description="").number for i in range(3)]
+    seqs = [int(n[-6:]) for n in numbers]
+    assert seqs == [seqs[0], seqs[0] + 1, seqs[0] + 2]
+    assert all(n.startswith("ZX") for n in numbers)
+
+
+def test_c3_data_is_rejected(wo_users, seeded):
+    with pytest.raises(InvalidWorkOrder) as exc:
+        create_workorder(actor=wo_users["agent"], kind="complaint", channel="phone", title="卡被盗刷",
+                         description="客户说密码是123456")
+    assert exc.value.code == "pii.c3_pin"
+
+
+def test_accounts_stored_masked_with_blind_index(wo_users, seeded):
+    wo = create_workorder(actor=wo_users["agent"], kind="complaint", channel="phone", title="ATM吞卡",
+                          description="", accounts=["6222020200112233445", "110012345678"])
+    rows = {r.kind: r for r in InvolvedAccount.objects.filter(workorder=wo)}
+    assert set(rows) <= {"card", "account"} and len(rows) >= 1
+    for row in InvolvedAccount.objects.filter(workorder=wo):
+        assert "6222020200112233445" not in row.masked and "110012345678" not in row.masked
+        assert len(row.blind_index) == 64
+
+
+def test_classification_seeded_with_three_dimensions_and_other(seeded):
+    for dim in "ABC":
+        assert Classification.objects.filter(dimension=dim, level=1, code="99", name="其他").exists()
+    assert Classification.objects.filter(dimension="A", name="移动客户端", level=3).exists()
+    assert Classification.objects.filter(dimension="B", name="信用卡").exists()
+
+
+def test_repeat_flagged_and_severity_suggested(wo_users, seeded):
+    first = create_workorder(actor=wo_users["agent"], kind="complaint", channel="phone", title="信用卡年费扣收",
+                             description="年费被扣", contact_phone="13900139000", business_line="credit_card",
+                             category="product")
+    second = create_workorder(actor=wo_users["agent"], kind="complaint", channel="chat", title="又被扣年费",
+                              description="上次投诉的年费问题仍未解决", contact_phone="139 0013 9000",
+                              business_line="credit_card", category="product")
+    assert second.is_repeat and second.repeat_of_id == first.pk
+    assert second.suggested_severity == "major"
+    other = create_workorder(actor=wo_users["agent"], kind="complaint", channel="chat", title="网点排队太久",
+                             description="", contact_phone="13700137000")
+    assert not other.is_repeat
+
+
+@pytest.mark.parametrize("field,value,code", [
+    ("kind", "nonsense", "workorder.invalid_kind"),
+    ("channel", "fax", "workorder.invalid_channel"),
+    ("amount_fen", -1, "workorder.invalid_amount"),
+    ("title", "", "workorder.title_required"),
+])
+def test_invalid_input_codes(wo_users, seeded, field, value, code):
+    kwargs = {"actor": wo_users["agent"], "kind": "complaint", "channel": "phone", "title": "t", "description": ""}
+    kwargs[field] = value
+    with pytest.raises(InvalidWorkOrder) as exc:
+        create_workorder(**kwargs)
+    assert exc.value.code == code
