@@ -1,0 +1,253 @@
+"""Deadline clocks: start, pause, resume, stop, change policy, and recompute after a calendar change."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from kefu.audit.choices import AuditKind
+from kefu.audit.services import record
+from kefu.pii.validators import reject_c3
+
+from .. import errors
+from ..choices import ClockStatus
+from ..deadlines import DeadlineResult, compute_on, get_index, parse_received_at, paused_measure
+from ..index import SHANGHAI, WorkingDayIndex
+from ..models import ClockPause, DeadlineClock, DeadlinePolicy, DeadlineRecomputation
+
+# The clock's one state machine: anything else raises.
+TRANSITIONS: dict[str, set[str]] = {
+    ClockStatus.RUNNING: {ClockStatus.PAUSED, ClockStatus.STOPPED},
+    ClockStatus.PAUSED: {ClockStatus.RUNNING, ClockStatus.STOPPED},
+    ClockStatus.STOPPED: set(),
+}
+
+
+def transition(*, clock: DeadlineClock, to: str) -> None:
+    if to not in TRANSITIONS[clock.status]:
+        raise errors.ClockStateError(
+            f"计时器状态为「{clock.get_status_display()}」，不能变为「{ClockStatus(to).label}」",
+            fields={"status": clock.status, "to": to})
+    clock.status = to
+
+
+def policy_in_force(code: str, on: date) -> DeadlinePolicy:
+    """The latest version of policy ``code`` effective on ``on``."""
+    policy = (DeadlinePolicy.objects.filter(code=code, effective_from__lte=on)
+              .order_by("-effective_from", "-version").first())
+    if policy is None:
+        raise errors.PolicyNotFound(f"期限规则「{code}」不存在或在 {on.isoformat()} 尚未生效",
+                                    fields={"policy_code": code})
+    return policy
+
+
+def _local_date(moment: datetime) -> date:
+    return moment.astimezone(SHANGHAI).date()
+
+
+def _clock_result(index: WorkingDayIndex, clock: DeadlineClock, pauses: list[ClockPause]) -> DeadlineResult:
+    extension = sum(paused_measure(index, clock.unit, p.paused_at, p.resumed_at)
+                    for p in pauses if p.resumed_at is not None)
+    return compute_on(index, clock.started_at.astimezone(SHANGHAI), clock.unit, clock.amount, extension)
+
+
+def _moment(value: Any, field: str) -> datetime:
+    try:
+        return parse_received_at(value)
+    except errors.DeadlineError as exc:
+        raise errors.DeadlineError(exc.message, code=exc.code, fields={field: exc.fields.get("received_at", "invalid")}
+                                   ) from None
+
+
+def _locked(clock: DeadlineClock) -> DeadlineClock:
+    return DeadlineClock.objects.select_for_update().get(pk=clock.pk)
+
+
+def _copy_into(target: DeadlineClock, source: DeadlineClock) -> DeadlineClock:
+    # Callers keep their object; refresh it with what was saved.
+    for field in ("status", "deadline", "provisional", "paused_at", "stopped_at", "policy_id", "unit", "amount",
+                  "calendar_version", "updated_at"):
+        setattr(target, field, getattr(source, field))
+    return target
+
+
+def start_clock(*, subject: models.Model, purpose: str, policy_code: str, started_at: datetime,
+                actor: Any) -> DeadlineClock:
+    """Start a deadline clock on any saved object; one open clock per (subject, purpose)."""
+    started_at = _moment(started_at, "started_at")
+    if subject.pk is None:
+        raise errors.CalendarError("计时对象尚未保存", code="calendar.subject_unsaved")
+    policy = policy_in_force(policy_code, _local_date(started_at))
+    content_type = ContentType.objects.get_for_model(subject)
+    index = get_index()
+    with transaction.atomic():
+        open_clock = (DeadlineClock.objects.select_for_update()
+                      .filter(content_type=content_type, object_id=str(subject.pk), purpose=purpose)
+                      .exclude(status=ClockStatus.STOPPED).first())
+        if open_clock is not None:
+            raise errors.ClockStateError("该对象的同一用途已有计时器在运行", code="calendar.clock_already_open",
+                                         fields={"clock_id": open_clock.pk})
+        result = compute_on(index, started_at.astimezone(SHANGHAI), policy.unit, policy.amount)
+        clock = DeadlineClock.objects.create(
+            content_type=content_type, object_id=str(subject.pk), subject_label=str(subject)[:200],
+            purpose=purpose[:40], policy=policy, unit=policy.unit, amount=policy.amount, started_at=started_at,
+            deadline=result.deadline, provisional=result.provisional, calendar_version=index.version)
+        record(actor=actor, action="calendar.clock_started", obj=clock, changes={
+            "subject": [None, f"{content_type.app_label}.{content_type.model}:{subject.pk}"],
+            "policy": [None, f"{policy.code} v{policy.version}"], "started_at": [None, started_at],
+            "deadline": [None, result.deadline], "provisional": [None, result.provisional]})
+    return clock
+
+
+def pause_clock(*, clock: DeadlineClock, at: datetime, actor: Any, reason: str) -> DeadlineClock:
+    """Pause a running clock (e.g. waiting for the customer's material); the deadline moves on resume."""
+    at = _moment(at, "at")
+    reject_c3(reason or "")
+    if not (reason or "").strip():
+        raise errors.CalendarError("暂停必须说明原因", code="calendar.reason_required", fields={"reason": "required"})
+    with transaction.atomic():
+        locked = _locked(clock)
+        if at < locked.started_at:
+            raise errors.CalendarError("暂停时间早于起算时间", code="calendar.invalid_time", fields={"at": "too_early"})
+        transition(clock=locked, to=ClockStatus.PAUSED)
+        locked.paused_at = at
+        locked.save(update_fields=["status", "paused_at", "updated_at"])
+        ClockPause.objects.create(clock=locked, paused_at=at, reason=reason.strip()[:300])
+        record(actor=actor, action="calendar.clock_paused", obj=locked, reason=reason,
+               changes={"status": [ClockStatus.RUNNING, ClockStatus.PAUSED], "paused_at": [None, at]})
+    return _copy_into(clock, locked)
+
+
+def _close_open_pause(index: WorkingDayIndex, clock: DeadlineClock, at: datetime) -> DeadlineResult:
+    pauses = list(clock.pauses.order_by("paused_at"))
+    for pause in pauses:
+        if pause.resumed_at is None:
+            if at < pause.paused_at:
+                raise errors.CalendarError("恢复时间早于暂停时间", code="calendar.invalid_time",
+                                           fields={"at": "before_pause"})
+            pause.resumed_at = at
+            pause.save(update_fields=["resumed_at"])
+    return _clock_result(index, clock, pauses)
+
+
+def resume_clock(*, clock: DeadlineClock, at: datetime, actor: Any) -> DeadlineClock:
+    """Resume a paused clock; the deadline moves by the working time the pause covered."""
+    at = _moment(at, "at")
+    index = get_index()
+    with transaction.atomic():
+        locked = _locked(clock)
+        transition(clock=locked, to=ClockStatus.RUNNING)
+        old_deadline = locked.deadline
+        result = _close_open_pause(index, locked, at)
+        locked.deadline, locked.provisional, locked.paused_at = result.deadline, result.provisional, None
+        locked.calendar_version = index.version
+        locked.save(update_fields=["status", "deadline", "provisional", "paused_at", "calendar_version",
+                                   "updated_at"])
+        record(actor=actor, action="calendar.clock_resumed", obj=locked, changes={
+            "status": [ClockStatus.PAUSED, ClockStatus.RUNNING], "deadline": [old_deadline, result.deadline]})
+    return _copy_into(clock, locked)
+
+
+def stop_clock(*, clock: DeadlineClock, at: datetime, actor: Any) -> DeadlineClock:
+    """Stop a clock (the obligation is met); a paused clock's pause ends at the stop."""
+    at = _moment(at, "at")
+    index = get_index()
+    with transaction.atomic():
+        locked = _locked(clock)
+        was = locked.status
+        transition(clock=locked, to=ClockStatus.STOPPED)
+        old_deadline = locked.deadline
+        if was == ClockStatus.PAUSED:
+            result = _close_open_pause(index, locked, at)
+            locked.deadline, locked.provisional = result.deadline, result.provisional
+        locked.stopped_at, locked.paused_at = at, None
+        locked.save(update_fields=["status", "deadline", "provisional", "stopped_at", "paused_at", "updated_at"])
+        record(actor=actor, action="calendar.clock_stopped", obj=locked, changes={
+            "status": [was, ClockStatus.STOPPED], "stopped_at": [None, at],
+            "deadline": [old_deadline, locked.deadline], "breached": [None, locked.is_breached(at)]})
+    return _copy_into(clock, locked)
+
+
+def change_clock_policy(*, clock: DeadlineClock, policy_code: str, actor: Any, reason: str) -> DeadlineClock:
+    """Switch an open clock to another policy (e.g. a regulatory extension), counted from the same start."""
+    reject_c3(reason or "")
+    if not (reason or "").strip():
+        raise errors.CalendarError("变更期限规则必须说明原因", code="calendar.reason_required",
+                                   fields={"reason": "required"})
+    index = get_index()
+    with transaction.atomic():
+        locked = _locked(clock)
+        if locked.status == ClockStatus.STOPPED:
+            raise errors.ClockStateError("计时器已停止，不能变更期限规则")
+        old_policy = locked.policy
+        policy = policy_in_force(policy_code, _local_date(locked.started_at))
+        locked.policy, locked.unit, locked.amount = policy, policy.unit, policy.amount
+        old_deadline = locked.deadline
+        result = _clock_result(index, locked, list(locked.pauses.order_by("paused_at")))
+        locked.deadline, locked.provisional, locked.calendar_version = result.deadline, result.provisional, index.version
+        locked.save(update_fields=["policy", "unit", "amount", "deadline", "provisional", "calendar_version",
+                                   "updated_at"])
+        record(actor=actor, action="calendar.clock_policy_changed", obj=locked, reason=reason, changes={
+            "policy": [f"{old_policy.code} v{old_policy.version}", f"{policy.code} v{policy.version}"],
+            "deadline": [old_deadline, result.deadline]})
+    return _copy_into(clock, locked)
+
+
+def recompute_open_clocks(*, changed_from: date | None = None, changed_to: date | None = None, reason: str = "",
+                          actor: Any = None) -> list[DeadlineRecomputation]:
+    """Recompute open clocks that depend on dates in [changed_from, changed_to]; record each that moved.
+
+    A clock depends on the dates from its start to its deadline (and its pauses, which lie in between or
+    before now). Provisional clocks are always rechecked: publishing a year changes no date but the flag.
+    """
+    index = get_index()
+    clocks = DeadlineClock.objects.exclude(status=ClockStatus.STOPPED)
+    if changed_to is not None:
+        clocks = clocks.filter(started_at__lt=datetime.combine(changed_to + timedelta(days=1), time(), SHANGHAI))
+    if changed_from is not None:
+        since = datetime.combine(changed_from, time(), SHANGHAI)
+        clocks = clocks.filter(models.Q(deadline__gte=since) | models.Q(provisional=True)
+                               | models.Q(status=ClockStatus.PAUSED))
+    moved: list[DeadlineRecomputation] = []
+    for clock_id in list(clocks.values_list("pk", flat=True)):
+        with transaction.atomic():
+            clock = DeadlineClock.objects.select_for_update().filter(pk=clock_id).first()
+            if clock is None or clock.status == ClockStatus.STOPPED:
+                continue
+            try:
+                result = _clock_result(index, clock, list(clock.pauses.order_by("paused_at")))
+            except errors.DeadlineError:
+                continue  # out of the index range: keep the old deadline rather than guess
+            if result.deadline == clock.deadline and result.provisional == clock.provisional:
+                if clock.calendar_version != index.version:
+                    DeadlineClock.objects.filter(pk=clock.pk).update(calendar_version=index.version)
+                continue
+            entry = DeadlineRecomputation.objects.create(
+                clock=clock, old_deadline=clock.deadline, new_deadline=result.deadline,
+                old_provisional=clock.provisional, new_provisional=result.provisional,
+                calendar_version=index.version, reason=reason[:300])
+            record(actor=actor, action="calendar.clock_recomputed", obj=clock, reason=reason, kind=AuditKind.SYSTEM,
+                   changes={"deadline": [clock.deadline, result.deadline],
+                            "provisional": [clock.provisional, result.provisional],
+                            "calendar_version": [clock.calendar_version, index.version]})
+            clock.deadline, clock.provisional, clock.calendar_version = (result.deadline, result.provisional,
+                                                                         index.version)
+            clock.save(update_fields=["deadline", "provisional", "calendar_version", "updated_at"])
+            moved.append(entry)
+    return moved
+
+
+def review_recomputation(*, recomputation: DeadlineRecomputation, actor: Any) -> DeadlineRecomputation:
+    """The director confirms having seen a moved deadline (it stays listed, marked reviewed)."""
+    with transaction.atomic():
+        locked = DeadlineRecomputation.objects.select_for_update().get(pk=recomputation.pk)
+        if locked.reviewed_at is None:
+            locked.reviewed_at, locked.reviewed_by = timezone.now(), actor
+            locked.save(update_fields=["reviewed_at", "reviewed_by"])
+            record(actor=actor, action="calendar.recomputation_reviewed", obj=locked,
+                   changes={"reviewed_at": [None, locked.reviewed_at]})
+    return locked
