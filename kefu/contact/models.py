@@ -216,3 +216,53 @@ class ChatMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender}: {self.text[:20]}"
+
+
+class RetentionCategory(models.TextChoices):
+    GENERAL = "general", _("一般通话")
+    COMPLAINT = "complaint", _("投诉相关")
+    TRANSACTION = "transaction", _("交易类（转账、挂失）")
+    MARKETING = "marketing", _("营销及风险提示")
+
+
+class RetentionPolicy(models.Model):
+    category = models.CharField(_("类别"), max_length=20, choices=RetentionCategory.choices, unique=True)
+    days = models.PositiveIntegerField(_("保存天数"), default=3 * 365)
+
+    class Meta:
+        verbose_name = _("录音保存策略")
+        verbose_name_plural = _("录音保存策略")
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.days}"
+
+
+class Recording(models.Model):
+    """A call recording: the file lives in the ``recordings`` storage (filesystem or S3), never the web root."""
+
+    interaction = models.ForeignKey(Interaction, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="recordings")
+    ivr_call_id = models.CharField(max_length=64, blank=True, db_index=True)
+    storage_name = models.CharField(max_length=300)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=60, default="audio/wav")
+    size_bytes = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=10, choices=[("pbx", "PBX"), ("upload", _("上传"))], default="pbx")
+    category = models.CharField(max_length=20, choices=RetentionCategory.choices, default=RetentionCategory.GENERAL)
+    recorded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    retain_until = models.DateField(db_index=True)
+    legal_hold = models.BooleanField(_("法律保全"), default=False)
+    legal_hold_reason = models.CharField(max_length=200, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+
+    class Meta:
+        verbose_name = _("录音")
+        verbose_name_plural = _("录音")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"录音 #{self.pk}"
