@@ -8,6 +8,7 @@ row per article without joining versions.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -17,6 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ArticleKind, Audience, BusinessLine, FeedbackChannel, ScriptKind, VersionStatus
+
+
+def new_generation() -> str:
+    return uuid.uuid4().hex
 
 
 def local_today() -> date:
@@ -225,6 +230,8 @@ class IndexState(models.Model):
     """A single row whose ``seq`` grows on every change that affects search (shared by all app servers)."""
 
     seq = models.BigIntegerField(default=0)
+    # A new row (fresh database, restored backup, test rollback) gets a new generation: indexes rebuild.
+    generation = models.CharField(max_length=32, default=new_generation)
 
     class Meta:
         verbose_name = _("检索索引状态")

@@ -1,0 +1,161 @@
+"""An in-memory BM25F index over knowledge articles (pure Python, no Django: the benchmark uses it too).
+
+Each article has four fields with their own weight and length normalisation: title, questions (the
+standard question plus paraphrases), tags and body. At indexing time every (term, article) pair gets
+its saturated, field-weighted term frequency
+
+    tf~ = sum_f w_f * tf_f / (1 - b_f + b_f * len_f / avglen_f);   weight = tf~ * (k1 + 1) / (k1 + tf~)
+
+so a query only multiplies by the idf and sums: one dictionary walk per query term. Average field
+lengths are taken when the index is (re)built; incremental additions reuse them, and the owner rebuilds
+from scratch once a tenth of the collection has changed so the approximation never drifts far.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from .text import tokenize
+
+FIELD_WEIGHTS = {"title": 3.0, "questions": 2.5, "tags": 2.0, "body": 1.0}
+FIELD_B = {"title": 0.5, "questions": 0.6, "tags": 0.3, "body": 0.75}
+K1 = 1.2
+
+
+@dataclass
+class Document:
+    id: int
+    title: str
+    body: str
+    questions: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    audience: str = "agent"
+    kind: str = "faq"
+    category: str = ""
+    effective_from: date | None = None
+    effective_until: date | None = None
+    # Filled by the index: every canonical term of the article, and the term set of each question.
+    terms: frozenset[str] = frozenset()
+    question_terms: tuple[frozenset[str], ...] = ()
+
+    def in_force(self, on: date) -> bool:
+        return ((self.effective_from is None or self.effective_from <= on)
+                and (self.effective_until is None or self.effective_until >= on))
+
+
+@dataclass
+class Match:
+    doc: Document
+    score: float
+    matched: list[str]
+
+
+class SearchIndex:
+    def __init__(self) -> None:
+        self.docs: dict[int, Document] = {}
+        self.postings: dict[str, dict[int, float]] = {}
+        self.avg_len: dict[str, float] = dict.fromkeys(FIELD_WEIGHTS, 1.0)
+        self.changes_since_build = 0
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    @staticmethod
+    def _field_terms(doc: Document) -> dict[str, list[str]]:
+        return {
+            "title": tokenize(doc.title),
+            "questions": [t for q in doc.questions for t in tokenize(q)],
+            "tags": [t for tag in doc.tags for t in tokenize(tag)],
+            "body": tokenize(doc.body),
+        }
+
+    def build(self, documents: Iterable[Document]) -> None:
+        """Index a whole collection from scratch (computes the average field lengths first)."""
+        self.docs.clear()
+        self.postings.clear()
+        prepared = [(doc, self._field_terms(doc)) for doc in documents]
+        if prepared:
+            for name in FIELD_WEIGHTS:
+                total = sum(len(fields[name]) for _, fields in prepared)
+                self.avg_len[name] = max(total / len(prepared), 1.0)
+        for doc, fields in prepared:
+            self._insert(doc, fields)
+        self.changes_since_build = 0
+
+    def add(self, doc: Document) -> None:
+        """Insert or replace one article using the current average lengths."""
+        self.remove(doc.id)
+        self._insert(doc, self._field_terms(doc))
+        self.changes_since_build += 1
+
+    def remove(self, doc_id: int) -> None:
+        old = self.docs.pop(doc_id, None)
+        if old is None:
+            return
+        for term in old.terms:
+            posting = self.postings.get(term)
+            if posting is not None:
+                posting.pop(doc_id, None)
+                if not posting:
+                    del self.postings[term]
+        self.changes_since_build += 1
+
+    def _insert(self, doc: Document, fields: dict[str, list[str]]) -> None:
+        combined: dict[str, float] = {}
+        for name, terms in fields.items():
+            if not terms:
+                continue
+            b = FIELD_B[name]
+            norm = 1 - b + b * len(terms) / self.avg_len[name]
+            weight = FIELD_WEIGHTS[name] / norm
+            for term, tf in Counter(terms).items():
+                combined[term] = combined.get(term, 0.0) + weight * tf
+        for term, tf_tilde in combined.items():
+            self.postings.setdefault(term, {})[doc.id] = tf_tilde * (K1 + 1) / (K1 + tf_tilde)
+        doc.terms = frozenset(combined)
+        doc.question_terms = tuple(frozenset(tokenize(q)) for q in [doc.title, *doc.questions] if q)
+        self.docs[doc.id] = doc
+
+    def idf(self, term: str) -> float:
+        df = len(self.postings.get(term, ()))
+        n = len(self.docs)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def query(self, terms: list[str], *, limit: int = 10,
+              accept: Callable[[Document], bool] | None = None) -> list[Match]:
+        """Best ``limit`` documents for canonical ``terms`` among those ``accept`` lets through."""
+        unique = list(dict.fromkeys(terms))
+        scores: dict[int, float] = {}
+        get = scores.get
+        for term in unique:
+            posting = self.postings.get(term)
+            if not posting:
+                continue
+            idf = self.idf(term)
+            for doc_id, weight in posting.items():
+                scores[doc_id] = get(doc_id, 0.0) + idf * weight
+        if not scores:
+            return []
+        # Filtering is cheap but not free: look at a few times ``limit`` first, everything only if needed.
+        window = limit * 4
+        ranked = heapq.nlargest(window, scores.items(), key=lambda kv: kv[1])
+        results = self._accepted(ranked, limit, accept)
+        if len(results) < limit and len(scores) > window:
+            ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+            results = self._accepted(ranked, limit, accept)
+        return [Match(doc=d, score=s, matched=[t for t in unique if t in d.terms]) for d, s in results]
+
+    def _accepted(self, ranked, limit, accept):
+        results = []
+        for doc_id, score in ranked:
+            doc = self.docs[doc_id]
+            if accept is None or accept(doc):
+                results.append((doc, score))
+                if len(results) == limit:
+                    break
+        return results
