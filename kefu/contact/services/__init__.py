@@ -8,6 +8,7 @@ from .interactions import (  # noqa: F401
     hold,
     link_workorder,
     offer_interaction,
+    record_satisfaction,
     resume,
     transfer,
     wrap_up,

@@ -10,6 +10,7 @@ from kefu.audit.services import record
 from ..choices import AgentState
 from ..errors import AgentStateError
 from ..models import AgentProfile, AgentStateLog
+from ..signals import agent_state_ended
 from .live import WALLBOARD_GROUP, agent_group, publish_on_commit
 
 # States an agent may choose; ON_CALL and AFTER_CALL_WORK are set by the interaction flow.
@@ -19,7 +20,11 @@ REASON_REQUIRED = {AgentState.BREAK, AgentState.TRAINING}
 
 
 def _change_state(profile: AgentProfile, state: str, reason: str, now) -> None:
-    AgentStateLog.objects.filter(agent=profile, ended_at__isnull=True).update(ended_at=now)
+    for log in AgentStateLog.objects.filter(agent=profile, ended_at__isnull=True):
+        log.ended_at = now
+        log.save(update_fields=["ended_at"])
+        agent_state_ended.send(sender=AgentProfile, agent=profile, state=log.state, started_at=log.started_at,
+                               ended_at=now)
     AgentStateLog.objects.create(agent=profile, state=state, reason=reason, started_at=now)
     profile.state, profile.state_reason, profile.state_since = state, reason, now
     if state == AgentState.READY:

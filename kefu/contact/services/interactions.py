@@ -15,6 +15,7 @@ from kefu.pii.masking import mask_email, mask_mobile
 from ..choices import AgentState, ContactChannel, EventKind, InteractionStatus
 from ..errors import InteractionTransitionError
 from ..models import AgentProfile, Interaction, InteractionEvent, InteractionWorkOrder, Queue, WrapUpCode
+from ..signals import interaction_finished, satisfaction_recorded
 from .live import WALLBOARD_GROUP, agent_group, interaction_group, publish_on_commit
 
 S = InteractionStatus
@@ -184,6 +185,7 @@ def wrap_up(*, interaction: Interaction, actor: Any, wrap_up_code: str, note: st
             interaction.acw_seconds = max(int((now - interaction.ended_at).total_seconds()), 0)
         interaction.save(update_fields=["status", "wrap_up_code", "disposition_note", "wrapped_up_at",
                                         "first_contact_resolved", "acw_seconds"])
+        interaction_finished.send(sender=Interaction, interaction=interaction)
         agent_id = interaction.agent_id
         if agent_id and not _agent_active_count(agent_id, interaction.pk):
             _set_agent(agent_id, AgentState.READY, now)
@@ -204,6 +206,7 @@ def abandon(*, interaction: Interaction, actor: Any = None) -> Interaction:
         if interaction.queued_at:
             interaction.wait_seconds = max(int((now - interaction.queued_at).total_seconds()), 0)
         interaction.save(update_fields=["status", "ended_at", "wait_seconds"])
+        interaction_finished.send(sender=Interaction, interaction=interaction)
         if agent_id and not _agent_active_count(agent_id, interaction.pk):
             _set_agent(agent_id, AgentState.READY, now)
     return interaction
@@ -232,6 +235,24 @@ def transfer(*, interaction: Interaction, to_queue: Queue, actor: Any, note: str
 
     route_waiting(actor=actor)
     interaction.refresh_from_db()
+    return interaction
+
+
+def record_satisfaction(*, interaction: Interaction, actor: Any, csat: int | None = None,
+                        nps: int | None = None) -> Interaction:
+    """Post-contact survey result (IVR survey, chat rating or SMS survey): CSAT 1-5, NPS 0-10."""
+    if csat is not None and not 1 <= csat <= 5:
+        raise ValidationFailed("满意度须为1-5", code="contact.bad_csat", fields={"csat": csat})
+    if nps is not None and not 0 <= nps <= 10:
+        raise ValidationFailed("推荐度须为0-10", code="contact.bad_nps", fields={"nps": nps})
+    with transaction.atomic():
+        interaction = _lock(interaction)
+        if interaction.csat is not None or interaction.nps is not None:
+            raise InteractionTransitionError("该联络已记录满意度", code="contact.survey_done")
+        interaction.csat, interaction.nps = csat, nps
+        interaction.save(update_fields=["csat", "nps"])
+        record(actor=actor, action="contact.satisfaction_recorded", obj=interaction, changes={"csat": csat, "nps": nps})
+        satisfaction_recorded.send(sender=Interaction, interaction=interaction)
     return interaction
 
 
