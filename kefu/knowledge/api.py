@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field as NinjaField
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from kefu.common.errors import NotFound
 from kefu.common.pagination import PageParams, paginate
@@ -191,7 +191,7 @@ def answer(request, q: str, audience: Literal["agent", "customer"] = "customer")
     require_perm(request.user, KP.VIEW)
     result = services.best_answer(q, audience=audience)
     if result is None:
-        return 204, None
+        return Status(204, None)
     return result
 
 
@@ -231,7 +231,7 @@ def article_versions(request, article_id: int):
 @router.post("/articles", response={201: VersionOut}, summary="新建文章（生成草稿版本）")
 def create_article(request, payload: ArticleIn):
     version = services.create_article(actor=request.user, **payload.dict())
-    return 201, _version_out(version, request.user)
+    return Status(201, _version_out(version, request.user))
 
 
 @router.post("/articles/{article_id}/versions", response={201: VersionOut}, summary="基于已发布版本新建草稿")
@@ -240,7 +240,7 @@ def start_version(request, article_id: int, payload: DraftPatch):
     article = selectors.get_article_for(request.user, article_id)
     data = {k: v for k, v in payload.dict().items() if v is not None}
     version = services.start_version(article=article, actor=request.user, **data)
-    return 201, _version_out(version, request.user)
+    return Status(201, _version_out(version, request.user))
 
 
 @router.get("/versions/{version_id}", response=VersionOut, summary="版本详情")
