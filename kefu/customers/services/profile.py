@@ -211,11 +211,25 @@ def record_interaction_note(*, customer: Customer, actor: Any, body: str, channe
 UNMASKABLE_FIELDS = ("name", "id_number", "mobile", "email", "address")
 
 
-def unmask_customer_field(*, actor: Any, customer: Customer, field: str, reason: str) -> str:
-    """Clear value of one profile field: ``pii.unmask`` and a reason required, audited either way."""
+def unmask_customer_field(*, actor: Any, customer: Customer, field: str, reason: str,
+                          interaction_ref: str = "") -> str:
+    """Clear value of one profile field: ``pii.unmask`` and a reason required, audited either way.
+
+    During a live interaction (``interaction_ref`` given) the caller must also have passed identity
+    verification in that interaction: an agent on a call never reveals data to an unverified caller.
+    """
+    from kefu.audit.choices import AuditKind
     from kefu.pii.services import unmask
+
+    from ..errors import VerificationRequired
+    from .verification import is_verified
 
     if field not in UNMASKABLE_FIELDS:
         raise CustomerInvalid(_("不支持查看此字段"), code="customers.invalid_field", fields={"field": "invalid"})
+    if interaction_ref and actor.has_kefu_perm("pii.unmask") and not is_verified(
+            customer=customer, user=actor, interaction_ref=interaction_ref):
+        record(actor=actor, action="pii.unmask_denied", obj=customer, kind=AuditKind.READ,
+               changes={"field": field, "why": "not_verified", "interaction": interaction_ref})
+        raise VerificationRequired()
     # No surrounding transaction: a refused attempt must stay in the audit trail when Forbidden is raised.
     return unmask(actor=actor, obj=customer, field=field, reason=reason, value=getattr(customer, field))
