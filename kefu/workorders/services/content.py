@@ -76,6 +76,13 @@ def validate_upload(name: str, content_type: str, size: int, head: bytes) -> str
 def add_attachment(*, workorder: WorkOrder, actor: Any, file: File, name: str, kind: str = AttachmentKind.OTHER,
                    customer_visible: bool = False) -> Attachment:
     _require_write(actor, workorder)
+    return store_attachment(workorder=workorder, actor=actor, file=file, name=name, kind=kind,
+                            customer_visible=customer_visible)
+
+
+def store_attachment(*, workorder: WorkOrder, actor: Any, file: File, name: str, kind: str = AttachmentKind.OTHER,
+                     customer_visible: bool = False) -> Attachment:
+    """Validate and store a file (the caller has checked the permission; intake uses it directly)."""
     if kind not in AttachmentKind.values:
         raise InvalidWorkOrder(code="workorder.invalid_attachment_kind", fields={"kind": kind})
     file.seek(0)
