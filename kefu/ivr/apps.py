@@ -5,3 +5,8 @@ class IvrConfig(AppConfig):
     name = "kefu.ivr"
     label = "ivr"
     verbose_name = "电话银行IVR"
+
+    def ready(self) -> None:
+        from .alerts import connect
+
+        connect()

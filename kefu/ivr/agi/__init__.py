@@ -1,0 +1,1 @@
+"""FastAGI: Asterisk's ``AGI(agi://host:4573/ivr)`` drives the IVR engine over TCP."""

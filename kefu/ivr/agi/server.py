@@ -1,0 +1,211 @@
+"""An asyncio FastAGI server: one TCP connection per call leg, speaking AGI to Asterisk and driving the
+same engine and services as the HTTP API.
+
+Dialplan: ``exten => 95500,1,MixMonitor(${UNIQUEID}.wav)`` / ``same => n,AGI(agi://kefu:4573/ivr)`` /
+``same => n,GotoIf($["${KEFU_ACTION}" = "transfer"]?agent)`` … ``Queue(${KEFU_QUEUE})``. The call's
+``agi_uniqueid`` identifies it: a connection that drops mid-call and comes back resumes the same session
+(the last question is asked again; nothing is applied twice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.db import close_old_connections
+
+from .. import services
+from ..choices import CallChannel
+from ..engine import Ask, Digits, Hangup, HangupEvent, Timeout, Transfer
+from ..prompts import agi_file
+from . import protocol
+from .protocol import AgiError, AgiHangup, AgiResponse
+
+logger = logging.getLogger("kefu.ivr.agi")
+ALL_KEYS = "0123456789*#"
+SCRIPTS = {"ivr", ""}
+
+
+def _db(fn):
+    def wrapper(*args: Any, **kwargs: Any):
+        close_old_connections()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            close_old_connections()
+
+    return wrapper
+
+
+class AgiSession:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, env: dict[str, str]) -> None:
+        self.reader, self.writer, self.env = reader, writer, env
+
+    async def command(self, line: str) -> AgiResponse:
+        self.writer.write(line.encode() + b"\n")
+        await self.writer.drain()
+        while True:
+            raw = await self.reader.readline()
+            if not raw:
+                raise ConnectionResetError("AGI peer closed the connection")
+            text = raw.decode(errors="replace").strip()
+            if text:
+                break
+        response = protocol.parse_response(text)
+        if response.hung_up:
+            raise AgiHangup()
+        return response
+
+
+class FastAgiServer:
+    def __init__(self, *, host: str = "0.0.0.0", port: int = 4573, thread_sensitive: bool = False,  # noqa: S104
+                 actor_username: str = "ivr-gateway", workers: int = 16) -> None:
+        self.host, self.port = host, port
+        self.thread_sensitive = thread_sensitive
+        self.actor_username = actor_username
+        self.workers = workers
+        self._actor: Any = None
+        self._server: asyncio.Server | None = None
+
+    def _sync(self, fn):
+        return sync_to_async(_db(fn), thread_sensitive=self.thread_sensitive)
+
+    def _load_actor(self) -> Any:
+        if self._actor is None:
+            from kefu.org.models import User
+
+            self._actor = User.objects.filter(username=self.actor_username, is_active=True).first()
+        return self._actor
+
+    async def start(self) -> asyncio.Server:
+        if not self.thread_sensitive:
+            asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=self.workers,
+                                                                               thread_name_prefix="agi"))
+        self._server = await asyncio.start_server(self.handle, self.host, self.port)
+        sock = self._server.sockets[0].getsockname()
+        self.port = sock[1]
+        return self._server
+
+    async def serve_forever(self) -> None:
+        server = await self.start()
+        async with server:
+            await server.serve_forever()
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    # ----------------------------------------------------------------- one call leg
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        call_id = ""
+        try:
+            env = await self._read_env(reader)
+            session = AgiSession(reader, writer, env)
+            script = env.get("agi_network_script", "ivr").strip("/").split("?")[0]
+            if script not in SCRIPTS:
+                await session.command(protocol.verbose(f"kefu: unknown AGI script {script}"))
+                return
+            call_id = await self._run(session)
+        except AgiHangup:
+            if call_id:
+                await self._hangup(call_id)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            # The PBX side dropped without a hangup: keep the session for a reconnect (swept when stale).
+            logger.info("AGI connection dropped")
+        except AgiError:
+            logger.warning("AGI protocol error", exc_info=True)
+        except Exception:
+            logger.exception("FastAGI call failed")
+        finally:
+            writer.close()
+            with contextlib.suppress(ConnectionError, OSError):
+                await writer.wait_closed()
+
+    async def _read_env(self, reader: asyncio.StreamReader) -> dict[str, str]:
+        lines: list[str] = []
+        while True:
+            raw = await asyncio.wait_for(reader.readline(), timeout=10)
+            if not raw:
+                raise ConnectionResetError("no AGI environment")
+            line = raw.decode(errors="replace").rstrip("\r\n")
+            if not line:
+                return protocol.parse_env(lines)
+            lines.append(line)
+            if len(lines) > 200:
+                raise AgiError("AGI environment too long")
+
+    async def _hangup(self, call_id: str) -> None:
+        with contextlib.suppress(services.CallEnded):
+            await self._sync(services.handle_input)(call_id=call_id, event=HangupEvent(), actor=self._actor)
+
+    async def _run(self, session: AgiSession) -> str:
+        actor = await self._sync(self._load_actor)()
+        env = session.env
+        unique = env.get("agi_uniqueid", "")
+        resumed = await self._sync(services.resume_call)(channel=CallChannel.AGI, external_id=unique, actor=actor) \
+            if unique else None
+        if resumed:
+            call, out = resumed
+        else:
+            await session.command("ANSWER")
+            caller = "".join(c for c in env.get("agi_callerid", "") if c.isdigit())
+            called = env.get("agi_dnid") or env.get("agi_extension", "")
+            called = "".join(c for c in called if c.isdigit())
+            call, out = await self._sync(services.start_call)(channel=CallChannel.AGI, caller=caller, called=called,
+                                                              external_id=unique, actor=actor)
+            recording = env.get("agi_arg_1", "")
+            if not recording:
+                response = await session.command(protocol.get_variable("MIXMONITOR_FILENAME"))
+                recording = response.data if response.result == "1" else ""
+            if recording:
+                await self._sync(services.register_recording)(call=call, path=recording, actor=actor)
+        call_id = call.call_id
+        while True:
+            if isinstance(out, Ask):
+                event = await self._ask(session, out)
+                call, out = await self._sync(services.handle_input)(call_id=call_id, event=event, actor=actor)
+                continue
+            await self._play(session, out.prompts, "")
+            if isinstance(out, Transfer):
+                await session.command(protocol.set_variable("KEFU_ACTION", "transfer"))
+                await session.command(protocol.set_variable("KEFU_QUEUE", out.queue))
+                await session.command(protocol.set_variable("KEFU_CALL_ID", call_id))
+                await session.command(protocol.set_variable("KEFU_VERIFIED", "1" if out.context.get("verified") else "0"))
+            elif isinstance(out, Hangup):
+                await session.command(protocol.set_variable("KEFU_ACTION", "hangup"))
+                await session.command("HANGUP")
+            return call_id
+
+    async def _play(self, session: AgiSession, prompts: list, escape: str) -> str:
+        """Play prompts; returns the key pressed to interrupt them (barge-in) or ""."""
+        for prompt in prompts:
+            if prompt.say_digits:
+                response = await session.command(protocol.say_digits(prompt.say_digits, escape))
+            else:
+                path = agi_file(prompt)
+                if path is None:
+                    await session.command(protocol.verbose(prompt.text if not prompt.sensitive else "[prompt]"))
+                    continue
+                response = await session.command(protocol.stream_file(path, escape))
+            if escape and response.result not in ("", "0") and response.result.isdigit():
+                return chr(int(response.result))
+        return ""
+
+    async def _ask(self, session: AgiSession, ask: Ask):
+        expect = ask.expect
+        pressed = await self._play(session, ask.prompts, ALL_KEYS if expect.barge_in else "")
+        if pressed == "#":
+            return Digits("")
+        if pressed and expect.max_digits <= 1:
+            return Digits(pressed)
+        remaining = expect.max_digits - len(pressed)
+        response = await session.command(protocol.get_data("silence/1", expect.timeout_ms, remaining))
+        digits = pressed + response.result
+        if not digits:
+            return Timeout()
+        return Digits(digits)

@@ -1,0 +1,184 @@
+"""Prompt audio: Mandarin WAV (8 kHz, mono, 16-bit PCM, what Asterisk plays natively) generated offline
+with espeak-ng, cached under ``var/ivr/prompts/`` by a hash of the text.
+
+A recorded human prompt replaces the synthetic one when ``recorded/<hash>.wav`` exists in the same folder
+(``manage.py ivr_prompts --list`` prints each text with its hash). Without espeak-ng every prompt is
+text-only: the HTTP API returns ``audio_url: null`` and the FastAGI server skips STREAM FILE. Prompts that
+carry customer data (balances, account tails) are never rendered to files; they are read back with SAY
+DIGITS or by the PBX's own TTS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import subprocess  # noqa: S404 (fixed argv, no shell)
+import tempfile
+import threading
+import wave
+from pathlib import Path
+from typing import Any
+
+from . import conf
+from .engine.types import Prompt
+
+logger = logging.getLogger("kefu.ivr.prompts")
+SAMPLE_RATE = 8000
+_pending: set[str] = set()
+_lock = threading.Lock()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(f"{conf.espeak_voice()}|{text}".encode()).hexdigest()[:24]
+
+
+def prompt_dir() -> Path:
+    return conf.prompt_dir()
+
+
+def audio_file(text: str) -> Path | None:
+    """The WAV to play for ``text``: a recorded one, else the synthetic one, if it exists."""
+    h = text_hash(text)
+    for path in (prompt_dir() / "recorded" / f"{h}.wav", prompt_dir() / f"{h}.wav"):
+        if path.exists():
+            return path
+    return None
+
+
+def espeak_available() -> bool:
+    return shutil.which(conf.espeak_binary()) is not None
+
+
+def synthesize(text: str) -> Path | None:
+    """Render ``text`` now (idempotent); None when espeak-ng is missing or fails."""
+    existing = audio_file(text)
+    if existing:
+        return existing
+    binary = shutil.which(conf.espeak_binary())
+    if not binary or not text.strip():
+        return None
+    target = prompt_dir() / f"{text_hash(text)}.wav"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw.wav"
+        try:
+            subprocess.run([binary, "-v", conf.espeak_voice(), "-s", "150", "-w", str(raw), text],  # noqa: S603
+                           check=True, capture_output=True, timeout=30)
+            _to_8k_mono(raw, Path(tmp) / "out.wav")
+            (Path(tmp) / "out.wav").replace(target)
+        except (subprocess.SubprocessError, OSError, wave.Error):
+            logger.warning("espeak-ng failed for a prompt", exc_info=True)
+            return None
+    return target
+
+
+def _to_8k_mono(src: Path, dst: Path) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import audioop  # stdlib up to 3.12; enough for a one-off resample
+
+    with wave.open(str(src), "rb") as w:
+        channels, width, rate = w.getnchannels(), w.getsampwidth(), w.getframerate()
+        frames = w.readframes(w.getnframes())
+    if channels == 2:
+        frames = audioop.tomono(frames, width, 0.5, 0.5)
+    if width != 2:
+        frames = audioop.lin2lin(frames, width, 2)
+    if rate != SAMPLE_RATE:
+        frames, _ = audioop.ratecv(frames, 2, 1, rate, SAMPLE_RATE, None)
+    with wave.open(str(dst), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes(frames)
+
+
+def synthesize_later(text: str) -> None:
+    """Render in a background thread so a live call never waits for espeak-ng."""
+    h = text_hash(text)
+    with _lock:
+        if h in _pending or not espeak_available():
+            return
+        _pending.add(h)
+
+    def work() -> None:
+        try:
+            synthesize(text)
+        finally:
+            with _lock:
+                _pending.discard(h)
+
+    threading.Thread(target=work, name="ivr-tts", daemon=True).start()
+
+
+def audio_url(prompt: Prompt) -> str | None:
+    if prompt.sensitive or not prompt.text:
+        return None
+    path = audio_file(prompt.text)
+    if path is None:
+        synthesize_later(prompt.text)
+        return None
+    return f"{conf.public_base_url()}/ivr/prompts/{path.stem}.wav"
+
+
+def agi_file(prompt: Prompt) -> str | None:
+    """The STREAM FILE argument (no extension) for Asterisk, or None when there is no audio."""
+    if prompt.sensitive or not prompt.text:
+        return None
+    path = audio_file(prompt.text)
+    if path is None:
+        synthesize_later(prompt.text)
+        return None
+    prefix = conf.agi_prompt_prefix()
+    sub = "recorded/" if path.parent.name == "recorded" else ""
+    return f"{prefix}/{sub}{path.stem}"
+
+
+def prompt_payload(prompt: Prompt) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": prompt.text, "audio_url": audio_url(prompt)}
+    if prompt.say_digits:
+        out["say_digits"] = prompt.say_digits
+    return out
+
+
+def find_wav(stem: str) -> Path | None:
+    if not stem.isalnum():
+        return None
+    for path in (prompt_dir() / "recorded" / f"{stem}.wav", prompt_dir() / f"{stem}.wav"):
+        if path.exists():
+            return path
+    return None
+
+
+def static_texts() -> list[str]:
+    """Texts worth rendering ahead of time: every published flow's prompts and the engine's fixed phrases."""
+    from .flows.defaults import DEFAULT_FLOW
+
+    texts = {n.get("prompt", "") for n in DEFAULT_FLOW["nodes"]}
+    texts |= {n.get("params", {}).get("welcome", "") for n in DEFAULT_FLOW["nodes"]}
+    texts |= set(FIXED_PHRASES)
+    try:
+        from .choices import FlowStatus
+        from .models import FlowNode
+
+        for prompt, params in FlowNode.objects.filter(flow__status=FlowStatus.PUBLISHED).values_list("prompt", "params"):
+            texts.add(prompt)
+            texts.add((params or {}).get("welcome", ""))
+    except Exception:  # build() runs without a database
+        logger.debug("no database for published prompts")
+    return sorted(t for t in texts if t)
+
+
+FIXED_PHRASES = [
+    "请输入您的银行卡号或账号，以井号键结束。", "请输入6位电话银行密码，以井号键结束。", "验证通过。",
+    "您没有按键。", "输入有误，", "多次输入未成功，", "正在为您转接人工服务，请稍候。", "感谢您的来电，再见。",
+    "由于密码连续输错，您的电话银行服务已被锁定。转人工服务请按0，重听请按星号键，结束通话请按9。",
+    "您尾号", "元", "角", "分", "。", "的活期账户可用余额为人民币", "请选择收款人：", "请选择转出账户：",
+    "请输入转账金额，元以下金额请用星号键分隔，以井号键结束。", "转账已取消。", "挂失已取消。",
+    "挂失银行卡请按1，挂失存折请按2，转人工服务请按0，重听请按星号键。", "请输入要挂失的卡号，以井号键结束。",
+    "请输入要挂失的存折账号，以井号键结束。", "感谢您的评价。",
+    "请对本次服务进行评价：非常满意请按5，满意请按4，一般请按3，不满意请按2，非常不满意请按1。",
+]

@@ -1,0 +1,187 @@
+"""Call lifecycle: start a call, feed it an input, resume it after a dropped connection, end it.
+
+Every transport (HTTP API, softphone, FastAGI) calls these. A step locks the call row, runs the engine
+(with its effects) and saves the session in one transaction, so several app servers and the FastAGI server
+can share calls. Idempotency: a PBX that resends a step (same ``step`` number) gets the stored answer back;
+money-moving effects carry keys fixed when the step was drafted, so a replay never posts twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.audit.services import record
+from kefu.pii import crypto
+from kefu.pii.masking import mask_mobile
+
+from . import conf
+from .choices import CallChannel, CallStatus, Disposition
+from .effects import EffectRunner
+from .engine import Digits, Effect, Engine, HangupEvent, Timeout
+from .engine.types import Hangup, Output, Transfer, output_from_dict, output_to_dict
+from .errors import BadInput, CallEnded, CallNotFound
+from .flows.store import compiled_flow, current_flow_id
+from .models import IvrCall
+from .signals import call_ended
+
+logger = logging.getLogger("kefu.ivr")
+MAX_EFFECTS_PER_STEP = 12
+ALLOWED_DIGITS = set("0123456789*#")
+
+
+def engine_for(flow_id: int) -> Engine:
+    return Engine(compiled_flow(flow_id), pin_length=conf.pin_length(), otp_threshold_fen=conf.otp_threshold_fen())
+
+
+def parse_event(*, digits: str | None = None, timeout: bool = False, hangup: bool = False):
+    if hangup:
+        return HangupEvent()
+    if timeout and not digits:
+        return Timeout()
+    if digits is None:
+        raise BadInput("请提供 digits 或 timeout", fields={"digits": "required"})
+    if len(digits) > 32 or any(c not in ALLOWED_DIGITS for c in digits):
+        raise BadInput(fields={"digits": "invalid"})
+    return Digits(digits)
+
+
+def _drive(engine: Engine, runner: EffectRunner, st: dict[str, Any], out: Output) -> tuple[dict[str, Any], Output]:
+    for _ in range(MAX_EFFECTS_PER_STEP):
+        if not isinstance(out, Effect):
+            return st, out
+        st, out = engine.feed(st, runner.run(out))
+    raise RuntimeError("IVR step did not settle")
+
+
+def _persist(call: IvrCall, st: dict[str, Any], out: Output) -> None:
+    call.state = st
+    call.step = st["step"]
+    call.path = st["path"][-200:]
+    call.outcomes = st["results"]
+    call.verified = bool(st["verified"])
+    call.cif_no = st["cif_no"]
+    call.last_intent = st.get("last_intent", "")[:40]
+    call.last_output = json.dumps(output_to_dict(out), ensure_ascii=False)
+    fields = ["state", "step", "path", "outcomes", "verified", "cif_no", "last_intent", "last_output", "updated_at"]
+    if isinstance(out, (Transfer, Hangup)):
+        call.status = CallStatus.ENDED
+        call.ended_at = timezone.now()
+        if isinstance(out, Transfer):
+            call.disposition = Disposition.TRANSFERRED
+            call.transferred_queue = out.queue
+            call.handoff = out.context
+            fields += ["transferred_queue", "handoff"]
+        else:
+            call.disposition = out.disposition or Disposition.ABANDONED
+        fields += ["status", "ended_at", "disposition"]
+    call.save(update_fields=fields)
+
+
+def _on_end(call: IvrCall, actor: Any) -> None:
+    record(actor=actor, action="ivr.call_ended", obj=call,
+           changes={"disposition": call.disposition, "queue": call.transferred_queue, "verified": call.verified})
+    transaction.on_commit(partial(_send_call_ended, call_pk=call.pk))
+
+
+def _send_call_ended(*, call_pk: int) -> None:
+    call = IvrCall.objects.filter(pk=call_pk).first()
+    if call is not None:
+        call_ended.send(sender=IvrCall, call=call)
+
+
+def start_call(*, channel: str, caller: str, called: str, actor: Any, external_id: str = "",
+               flow_code: str | None = None) -> tuple[IvrCall, Output]:
+    if channel not in CallChannel.values:
+        raise BadInput(fields={"channel": "invalid"})
+    caller = (caller or "").strip()[:32]
+    called = (called or "").strip()[:32]
+    if any(not (c.isdigit() or c in "+-") for c in caller + called):
+        raise BadInput("号码只能包含数字", fields={"caller": "invalid"})
+    flow_id = current_flow_id(flow_code or conf.default_flow_code())
+    engine = engine_for(flow_id)
+    with transaction.atomic():
+        call = IvrCall.objects.create(
+            channel=channel, external_id=external_id[:80], flow_id=flow_id, caller_masked=mask_mobile(caller) if caller else "",
+            caller_index=crypto.blind_index("mobile", caller) if caller else "", caller_enc=caller, called=called,
+            started_at=timezone.now())
+        record(actor=actor, action="ivr.call_started", obj=call,
+               changes={"channel": channel, "caller": caller, "called": called, "flow_version": engine.flow["version"]})
+        st, out = engine.start(call_id=call.call_id)
+        st, out = _drive(engine, EffectRunner(call, actor), st, out)
+        _persist(call, st, out)
+        if call.status == CallStatus.ENDED:
+            _on_end(call, actor)
+    return call, out
+
+
+def _locked_call(call_id: str) -> IvrCall:
+    call = IvrCall.objects.select_for_update().filter(call_id=call_id).first()
+    if call is None:
+        raise CallNotFound()
+    return call
+
+
+def handle_input(*, call_id: str, event: Any, actor: Any, step: int | None = None) -> tuple[IvrCall, Output]:
+    """Feed one input. ``step`` (optional) is the step number of the output being answered: an already
+    answered step gets its stored answer back instead of being applied twice."""
+    with transaction.atomic():
+        call = _locked_call(call_id)
+        if step is not None and step < call.step and call.last_output:
+            return call, output_from_dict(json.loads(call.last_output))
+        if call.status == CallStatus.ENDED:
+            raise CallEnded()
+        engine = engine_for(call.flow_id)
+        st, out = engine.feed(call.state, event)
+        st, out = _drive(engine, EffectRunner(call, actor), st, out)
+        _persist(call, st, out)
+        if call.status == CallStatus.ENDED:
+            _on_end(call, actor)
+    return call, out
+
+
+def resume_call(*, channel: str, external_id: str, actor: Any) -> tuple[IvrCall, Output] | None:
+    """A PBX reconnecting for a call in progress (FastAGI after a dropped connection): replay the last
+    question; nothing is re-applied."""
+    with transaction.atomic():
+        call = (IvrCall.objects.select_for_update().filter(channel=channel, external_id=external_id,
+                                                           status=CallStatus.ACTIVE).order_by("-started_at").first())
+        if call is None or not call.last_output:
+            return None
+        call.path = [*call.path, "@resumed"]
+        call.state = {**call.state, "path": [*call.state.get("path", []), "@resumed"]}
+        call.save(update_fields=["path", "state", "updated_at"])
+        record(actor=actor, action="ivr.call_resumed", obj=call, changes={"step": call.step})
+        return call, output_from_dict(json.loads(call.last_output))
+
+
+def register_recording(*, call: IvrCall, path: str, actor: Any) -> IvrCall:
+    path = (path or "").strip()[:255]
+    if not path:
+        return call
+    with transaction.atomic():
+        IvrCall.objects.filter(pk=call.pk).update(recording_file=path)
+        call.recording_file = path
+        record(actor=actor, action="ivr.recording_registered", obj=call, changes={"recording_file": path})
+    return call
+
+
+def close_stale_calls(*, actor: Any = None, now: Any = None) -> int:
+    """End calls whose transport vanished without a hangup (counted as abandoned)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=conf.stale_call_minutes())
+    closed = 0
+    for call_id in list(IvrCall.objects.filter(status=CallStatus.ACTIVE, updated_at__lt=cutoff)
+                        .values_list("call_id", flat=True)[:500]):
+        try:
+            handle_input(call_id=call_id, event=HangupEvent(), actor=actor)
+            closed += 1
+        except CallEnded:
+            continue
+    return closed
