@@ -59,4 +59,5 @@ class Command(BaseCommand):
                 stream.close()
         out.flush()
         if failed:
-            sys.exit(1)
+            # Exit status 1; the message goes to stderr so stdout stays pure JSON Lines.
+            raise CommandError(f"{failed} line(s) failed", returncode=1)
