@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from kefu.assist.rules import detect, largest_amount_yuan
+from kefu.assist.text import normalize
+
+
+def signals(text: str) -> tuple[str, ...]:
+    return detect(normalize(text)).signals
+
+
+@pytest.mark.parametrize(("text", "signal"), [
+    ("我的卡被盗刷了，卡还在我手上", "fraud"),
+    ("我的信用咔被盜刷了", "fraud"),
+    ("有三笔消费不是我本人操作的", "fraud"),
+    ("账户里的钱莫名其妙少了八千块", "funds_missing"),
+    ("ATM没吐钞，钱却扣了", "funds_missing"),
+    ("取款机少吐了五百块", "funds_missing"),
+    ("卡丢了，刚才又收到一条消费短信", "stolen_card_in_use"),
+    ("我妈八十岁了，卡被吞了人困在ATM旁边", "vulnerable_stuck"),
+    ("再不处理我就去金融监管总局投诉", "regulator"),
+    ("我已经打了12378", "regulator"),
+    ("我要找媒体曝光你们", "media"),
+    ("我要去法院起诉你们", "lawsuit"),
+    ("这是我第三次打电话了", "repeat_complaint"),
+    ("我们小区好多人联名投诉", "collective"),
+    ("亏了二十万", "large_amount"),
+    ("一共5万元", "large_amount"),
+])
+def test_rules_detect_high_risk_signals(text, signal):
+    assert signal in signals(text)
+
+
+@pytest.mark.parametrize("text", [
+    "怎么防止信用卡被盗刷",
+    "会不会被盗刷啊",
+    "查一下余额",
+    "我想提前还房贷",
+    "转账三千元给朋友",
+])
+def test_rules_stay_quiet_on_ordinary_requests(text):
+    assert not detect(normalize(text)).urgent
+    assert not detect(normalize(text)).major
+
+
+def test_amount_parsing():
+    assert largest_amount_yuan(normalize("金额３０万")) == 300_000
+    assert largest_amount_yuan("涉及金额80000元") == 80_000
+    assert largest_amount_yuan("几十万") == 100_000
+    assert largest_amount_yuan("没有金额") == 0
+
+
+def test_normalize_folds_scripts_widths_and_typos():
+    assert normalize("我要掛矢信用咔，ＡＰＰ登不上") == "我要挂失信用卡,app登不上"
+    assert "帐户" not in normalize("帐户被冻洁了")
+    # Card-like digit runs never reach features or logs.
+    assert "6222" not in normalize("卡号6222021234567890123")
