@@ -7,6 +7,7 @@ Errors everywhere are JSON ``{"code", "message", "fields"}``; bad input never yi
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 
 from django.conf import settings
@@ -16,11 +17,28 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from kefu.common.errors import KefuError
 from kefu.org.auth import api_auth
 
 logger = logging.getLogger("kefu.api")
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+class ObjectJsonParser(Parser):
+    """Request bodies are JSON objects: a bare list, number, string or null (or NaN/Infinity) is refused with
+    400 instead of silently becoming an all-defaults payload."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body, parse_constant=_reject_constant)
+        if not isinstance(data, dict):
+            raise ValueError("the request body must be a JSON object")
+        return data
+
 
 api = NinjaAPI(
     title="kefu API",
@@ -28,6 +46,7 @@ api = NinjaAPI(
     description="kefu 客服中心平台 REST API。认证：`Authorization: Bearer <token>`（`manage.py issue_token`）"
                 "或浏览器会话（需 CSRF）。错误统一为 `{code, message, fields}`。",
     auth=api_auth,
+    parser=ObjectJsonParser(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

@@ -25,6 +25,11 @@ PRODUCTION = KEFU_ENV == "production"
 DEBUG = os.environ.get("KEFU_DEBUG", "0" if PRODUCTION else "1") == "1"
 
 SECRETS = load_secrets(VAR_DIR, allow_generate=not PRODUCTION)
+if PRODUCTION and not SECRETS.secret_key:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("kefu refuses to start in production mode: set KEFU_SECRET_KEY, KEFU_FIELD_KEYS "
+                               "and KEFU_BLIND_INDEX_KEY in the environment (see docs/deploy.md)")
 SECRET_KEY = SECRETS.secret_key
 # Field-encryption key ring: {key_id: 32 raw bytes}; new values are written with the active key.
 KEFU_FIELD_KEYS = SECRETS.field_keys
@@ -160,6 +165,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("KEFU_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("KEFU_LOCKOUT_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# The lock lasts 15 minutes from the 5th failure; attempts made while locked do not extend it (the
+# documented policy), and they are still audited.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "org/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 

@@ -94,6 +94,8 @@ _MOBILE_RE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\
 def _mask_card_match(m: re.Match[str]) -> str:
     raw = m.group(0)
     digits = re.sub(r"\D", "", raw)
+    if len(digits) == 13 and digits.startswith("86") and _MOBILE_RE.fullmatch(digits[2:]):
+        return "86" + mask_mobile(digits[2:])  # +86 and a mobile, whatever Luhn says
     if 13 <= len(digits) <= 19 and luhn_checksum_ok(digits):
         return mask_card(digits)
     return raw
