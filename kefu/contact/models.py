@@ -153,6 +153,8 @@ class Interaction(models.Model):
     csat = models.PositiveSmallIntegerField(null=True, blank=True)
     nps = models.PositiveSmallIntegerField(null=True, blank=True)
     subject = models.CharField(max_length=200, blank=True)
+    # Channel specifics, e.g. the hash of a chat visitor's session key.
+    meta = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("联络记录")

@@ -4,7 +4,9 @@ from .agents import set_agent_state  # noqa: F401
 from .interactions import (  # noqa: F401
     abandon,
     answer,
+    end_in_self_service,
     end_interaction,
+    enqueue,
     hold,
     link_workorder,
     offer_interaction,

@@ -20,7 +20,8 @@ from .live import WALLBOARD_GROUP, agent_group, interaction_group, publish_on_co
 
 S = InteractionStatus
 TRANSITIONS: dict[str, set[str]] = {
-    S.OFFERED: {S.QUEUED, S.ANSWERED, S.ABANDONED},
+    # OFFERED -> ENDED: contained by self-service (the chat bot) without reaching an agent.
+    S.OFFERED: {S.QUEUED, S.ANSWERED, S.ABANDONED, S.ENDED},
     S.QUEUED: {S.ALERTING, S.ABANDONED},
     S.ALERTING: {S.ANSWERED, S.QUEUED, S.ABANDONED},
     S.ANSWERED: {S.HELD, S.WRAP_UP, S.QUEUED},
@@ -65,8 +66,11 @@ def _mask_address(channel: str, address: str) -> tuple[str, str]:
 
 def offer_interaction(*, channel: str, queue: Queue, actor: Any, customer: Any = None, contact_address: str = "",
                       priority: int = 0, ivr_call_id: str = "", ivr_context: dict | None = None, subject: str = "",
-                      direction: str = "inbound") -> Interaction:
-    """A contact arrives (from the IVR, the chat widget, the mail gateway): record it and queue it."""
+                      direction: str = "inbound", queue_now: bool = True, meta: dict | None = None) -> Interaction:
+    """A contact arrives (from the IVR, the chat widget, the mail gateway): record it and queue it.
+
+    ``queue_now=False`` keeps it with self-service (the chat bot) until :func:`enqueue` hands it over.
+    """
     if channel not in ContactChannel.values:
         raise ValidationFailed("不支持的渠道", code="contact.bad_channel", fields={"channel": channel})
     vulnerable = bool(getattr(customer, "is_vulnerable", False))
@@ -77,18 +81,42 @@ def offer_interaction(*, channel: str, queue: Queue, actor: Any, customer: Any =
             channel=channel, direction=direction, customer=customer, contact_address=contact_address,
             contact_masked=masked, contact_index=index, queue=queue, subject=subject[:200],
             priority=priority + (VULNERABLE_PRIORITY_BOOST if vulnerable else 0), vulnerable=vulnerable,
-            ivr_call_id=ivr_call_id, ivr_context=ivr_context or {}, offered_at=now,
+            ivr_call_id=ivr_call_id, ivr_context=ivr_context or {}, offered_at=now, meta=meta or {},
         )
         InteractionEvent.objects.create(interaction=interaction, kind=EventKind.OFFERED, at=now, queue=queue)
         record(actor=actor, action="contact.interaction_offered", obj=interaction,
                changes={"channel": channel, "queue": queue.code, "contact": masked, "vulnerable": vulnerable})
+    if queue_now:
+        return enqueue(interaction=interaction, actor=actor)
+    return interaction
+
+
+def enqueue(*, interaction: Interaction, actor: Any, queue: Queue | None = None) -> Interaction:
+    """Put an offered contact in its queue (hand-over from self-service) and route it."""
+    now = timezone.now()
+    with transaction.atomic():
+        interaction = _lock(interaction)
+        if queue is not None:
+            interaction.queue = queue
         interaction.queued_at = now
-        _transition(interaction, S.QUEUED, actor=actor, event=EventKind.QUEUED, now=now, queue=queue.code)
-        interaction.save()
+        _transition(interaction, S.QUEUED, actor=actor, event=EventKind.QUEUED, now=now,
+                    queue=interaction.queue.code)
+        interaction.save(update_fields=["queue", "queued_at", "status"])
     from .routing import route_waiting
 
     route_waiting(actor=actor)
     interaction.refresh_from_db()
+    return interaction
+
+
+def end_in_self_service(*, interaction: Interaction, actor: Any) -> Interaction:
+    """The customer leaves after the bot answered: contained, never offered to an agent queue."""
+    now = timezone.now()
+    with transaction.atomic():
+        interaction = _lock(interaction)
+        _transition(interaction, S.ENDED, actor=actor, event=EventKind.ENDED, now=now, contained=True)
+        interaction.ended_at = now
+        interaction.save(update_fields=["status", "ended_at"])
     return interaction
 
 

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "contact"
+URL_PREFIX = ""
+
+urlpatterns = [
+    path("contact/desktop/", views.desktop, name="desktop"),
+    path("contact/desktop/panel/", views.desktop_panel, name="desktop_panel"),
+    path("contact/desktop/state/", views.set_state, name="set_state"),
+    path("contact/interactions/<int:pk>/chat/", views.agent_chat, name="agent_chat"),
+    path("contact/interactions/<int:pk>/<str:action>/", views.interaction_action, name="interaction_action"),
+    path("contact/wallboard/", views.wallboard_page, name="wallboard"),
+    path("contact/wallboard/partial/", views.wallboard_partial, name="wallboard_partial"),
+    path("contact/staffing/", views.staffing, name="staffing"),
+    path("contact/recordings/<int:pk>/play/", views.play_recording, name="play_recording"),
+    path("chat/widget/", views.chat_widget, name="chat_widget"),
+    path("chat/widget/start/", views.chat_start, name="chat_start"),
+]
