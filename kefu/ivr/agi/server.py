@@ -44,6 +44,7 @@ def _db(fn):
 class AgiSession:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, env: dict[str, str]) -> None:
         self.reader, self.writer, self.env = reader, writer, env
+        self.call_id = ""
 
     async def command(self, line: str) -> AgiResponse:
         self.writer.write(line.encode() + b"\n")
@@ -102,7 +103,7 @@ class FastAgiServer:
 
     # ----------------------------------------------------------------- one call leg
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        call_id = ""
+        session: AgiSession | None = None
         try:
             env = await self._read_env(reader)
             session = AgiSession(reader, writer, env)
@@ -110,10 +111,10 @@ class FastAgiServer:
             if script not in SCRIPTS:
                 await session.command(protocol.verbose(f"kefu: unknown AGI script {script}"))
                 return
-            call_id = await self._run(session)
+            await self._run(session)
         except AgiHangup:
-            if call_id:
-                await self._hangup(call_id)
+            if session is not None and session.call_id:
+                await self._hangup(session.call_id)
         except (ConnectionError, asyncio.IncompleteReadError):
             # The PBX side dropped without a hangup: keep the session for a reconnect (swept when stale).
             logger.info("AGI connection dropped")
@@ -164,7 +165,7 @@ class FastAgiServer:
                 recording = response.data if response.result == "1" else ""
             if recording:
                 await self._sync(services.register_recording)(call=call, path=recording, actor=actor)
-        call_id = call.call_id
+        call_id = session.call_id = call.call_id
         while True:
             if isinstance(out, Ask):
                 event = await self._ask(session, out)

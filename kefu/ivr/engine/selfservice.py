@@ -20,6 +20,7 @@ AMOUNT_EXPECT = Expect(max_digits=12, timeout_ms=15000)
 DATE_EXPECT = Expect(max_digits=8, timeout_ms=15000)
 CODE_EXPECT = Expect(max_digits=6, timeout_ms=60000, secret=True)
 MAX_CHOICES = 9
+AMBIGUOUS_ERRORS = {"corebank.unavailable", "ivr.effect_failed"}
 
 TRANSFER_ERRORS = {
     "corebank.limit_exceeded": "转账金额超过限额，",
@@ -217,6 +218,9 @@ class SelfServiceMixin(_Base):
             S("转账人民币"), *money(w["amount_fen"]), S("。确认请按1，取消请按2，重听请按星号键。")])
 
     def on_xfer_confirm(self, st: dict[str, Any], digits: str) -> Output:
+        if digits == "2" and st["w"].get("unconfirmed"):
+            return self.finish(st, [S("已取消重新提交。如账户已扣款，请转人工服务核实。")],
+                               outcome={"function": "transfer", "outcome": "unconfirmed", "key": st["w"]["key"]})
         if digits == "2":
             return self.finish(st, [S("转账已取消。")], outcome={"function": "transfer", "outcome": "cancelled"})
         if digits != "1":
@@ -259,6 +263,11 @@ class SelfServiceMixin(_Base):
         w = st["w"]
         outcome = {"function": "transfer", "amount_fen": w["amount_fen"],
                    "payee": f"{w['payee']['label']}({w['payee']['last4']})"}
+        if done.error in AMBIGUOUS_ERRORS:
+            # The core may have posted (its answer was lost): offer the same step again with the same key,
+            # which the core replays instead of posting twice.
+            w["unconfirmed"] = True
+            return self.ask(st, "xfer_confirm", [S("系统暂时繁忙，转账结果未确认。重新提交请按1，不会重复扣款；取消请按2。")])
         if done.error:
             text = TRANSFER_ERRORS.get(done.error, "系统繁忙，")
             return self.finish(st, [S(f"{text}转账未成功。")], outcome={**outcome, "outcome": "failed", "error": done.error})
