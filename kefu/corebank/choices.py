@@ -39,6 +39,7 @@ class Channel(models.TextChoices):
     ONLINE = "online", _("网银")
     MOBILE = "mobile", _("手机银行")
     PHONE = "phone", _("电话银行")
+    IVR = "ivr", _("自助语音")
     TRANSFER = "transfer", _("转账")
     SYSTEM = "system", _("系统")
 

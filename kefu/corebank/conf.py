@@ -10,6 +10,7 @@ from django.conf import settings
 # Transfer limits per channel when no TransferLimitRule row exists: (per transaction, daily) in fen.
 DEFAULT_LIMITS_FEN: dict[str, tuple[int, int]] = {
     "phone": (50_000_00, 200_000_00),      # 电话银行：单笔5万，日累计20万
+    "ivr": (50_000_00, 200_000_00),
     "mobile": (200_000_00, 500_000_00),
     "online": (500_000_00, 1_000_000_00),
     "counter": (10**13, 10**14),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from kefu.corebank import fakes
@@ -32,6 +33,11 @@ def make_customer(serial: int, *, balance_fen: int = 1_000_000, branch: str = "B
 
 def fund(account: LedgerAccount, amount_fen: int) -> None:
     cash = internal_account("GL-CASH")
+    with transaction.atomic():
+        _fund(account, cash, amount_fen)
+
+
+def _fund(account: LedgerAccount, cash: LedgerAccount, amount_fen: int) -> None:
     locked = lock_accounts([account.pk, cash.pk])
     post_journal(lines=[Line(locked[account.pk], amount_fen, "现金存入"), Line(locked[cash.pk], -amount_fen, "现金存入")],
                  kind="deposit", channel="counter", description="现金存入", posted_at=timezone.now())

@@ -70,13 +70,14 @@ def test_rates_fees_and_limits_are_data(core, pair):
     assert (limits.per_transaction_fen, limits.daily_fen, limits.used_today_fen) == (1000, 5000, 0)
 
 
-def test_demo_load_is_idempotent_and_balanced(db):
+def test_demo_load_is_idempotent_and_balanced(db, monkeypatch):
     from django.db.models import Sum
 
     from kefu.corebank import demo
     from kefu.corebank.models import CifCustomer, Journal, LedgerAccount, Posting
     from kefu.pii.checks import is_valid_card_number, is_valid_id_number, is_valid_mobile
 
+    monkeypatch.setattr(demo, "CUSTOMERS", 40)  # the fixed callers and enough others; keeps the test fast
     demo.load()
     counts = (CifCustomer.objects.count(), Journal.objects.count())
     demo.load()
@@ -100,7 +101,7 @@ def test_demo_load_is_idempotent_and_balanced(db):
     many = next(c for c in demo.DEMO_CALLERS if c["role"] == "many_payees")
     assert len(bank.list_payees(many["cif_no"])) >= 3
     elderly = [c for c in CifCustomer.objects.all() if (timezone.localdate() - c.birth_date).days >= 65 * 365]
-    assert len(elderly) >= 10
+    assert len(elderly) >= 3
     for account in LedgerAccount.objects.all()[:60]:
         total = account.postings.aggregate(s=Sum("amount_fen"))["s"] or 0
         assert total == account.balance_fen
