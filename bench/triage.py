@@ -1,0 +1,121 @@
+"""Triage benchmark: model load time and throughput on one core, against a rules-only baseline.
+
+    .venv/bin/python bench/triage.py [--scale N] [--quality]
+
+--scale N   number of texts to classify (default 5000; texts drawn from the shipped corpus and held-out file)
+--quality   also train on 80% of the corpus seeds and report the figures on the other 20% (a split by seed,
+            so no variant of a test seed is seen in training), plus the figures on the held-out file.
+
+Targets (issue 7): load < 2 s, >= 1,000 texts/s on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+# One core: BLAS and friends must not spread the work across the machine.
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from kefu.assist import rules  # noqa: E402
+from kefu.assist.choices import LABELS  # noqa: E402
+from kefu.assist.evaluation import format_report, score  # noqa: E402
+from kefu.assist.model import train  # noqa: E402
+from kefu.assist.store import current_path, load  # noqa: E402
+from kefu.assist.text import normalize  # noqa: E402
+from kefu.assist.training import HELDOUT_PATH, build_model, corpus_rows, read_jsonl  # noqa: E402
+from kefu.assist.triage import triage, triage_many  # noqa: E402
+
+
+def _rate(n: int, seconds: float) -> float:
+    return n / seconds if seconds > 0 else float("inf")
+
+
+def speed(scale: int) -> None:
+    path = current_path()
+    if path is None:
+        print("no model yet: training one")
+        _, path = build_model(include_feedback=False)
+    started = time.perf_counter()
+    model = load(path)
+    load_s = time.perf_counter() - started
+    pool = [r["text"] for r in corpus_rows()] + [r["text"] for r in read_jsonl(HELDOUT_PATH)]
+    rng = random.Random(1)
+    texts = [rng.choice(pool) for _ in range(scale)]
+
+    started = time.perf_counter()
+    for text in texts:
+        rules.detect(normalize(text))
+    baseline = _rate(len(texts), time.perf_counter() - started)
+
+    started = time.perf_counter()
+    for text in texts:
+        triage(text, model=model)
+    single = _rate(len(texts), time.perf_counter() - started)
+
+    started = time.perf_counter()
+    for i in range(0, len(texts), 256):
+        triage_many(texts[i:i + 256], model=model)
+    batch = _rate(len(texts), time.perf_counter() - started)
+
+    print(f"model file: {path.name} ({path.stat().st_size / 1e6:.1f} MB)")
+    print(f"load: {load_s:.3f} s (target < 2 s)")
+    print(f"texts: {len(texts)}")
+    print(f"baseline rules only (normalise + rules): {baseline:,.0f} texts/s")
+    print(f"triage one call per text:              {single:,.0f} texts/s (target >= 1,000; "
+          f"{single / baseline:.2f}x baseline)")
+    print(f"triage batches of 256 (CLI path):      {batch:,.0f} texts/s ({batch / baseline:.2f}x baseline)")
+
+
+def split_by_seed(rows: list[dict], *, fraction: float, seed: int) -> tuple[list[dict], list[dict]]:
+    seeds = sorted({r["seed_id"] for r in rows})
+    random.Random(seed).shuffle(seeds)
+    test = set(seeds[: int(len(seeds) * fraction)])
+    return [r for r in rows if r["seed_id"] not in test], [r for r in rows if r["seed_id"] in test]
+
+
+def quality() -> None:
+    rows = corpus_rows()
+    train_rows, test_rows = split_by_seed(rows, fraction=0.2, seed=3)
+    started = time.perf_counter()
+    model = train([{k: r.get(k) for k in ("text", *LABELS)} for r in train_rows], seed=3)
+    print(f"\n== corpus split by seed: train {len(train_rows)} rows, test {len(test_rows)} rows "
+          f"(trained in {time.perf_counter() - started:.1f} s) ==")
+    predicted = [r.labels() for r in triage_many([r["text"] for r in test_rows], model=model)]
+    print(format_report(score(test_rows, predicted), matrices=False))
+    path = current_path() or build_model(include_feedback=False)[1]
+    heldout = read_jsonl(HELDOUT_PATH)
+    predicted = [r.labels() for r in triage_many([r["text"] for r in heldout], model=load(path))]
+    print(f"\n== held-out file {HELDOUT_PATH.name} (full model) ==")
+    print(format_report(score(heldout, predicted), matrices=False))
+    baseline = [{"kind": "complaint" if rules.detect(normalize(r["text"])).signals else "consultation",
+                 "severity": "urgent" if rules.detect(normalize(r["text"])).urgent else "general"}
+                for r in heldout]
+    result = score(heldout, baseline)
+    print(f"baseline rules only on the held-out file: kind macro-F1 {result['labels']['kind'].macro_f1:.3f}, "
+          f"urgent recall {result['urgent_recall']:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=5000)
+    parser.add_argument("--quality", action="store_true")
+    args = parser.parse_args()
+    speed(args.scale)
+    if args.quality:
+        quality()
+
+
+if __name__ == "__main__":
+    main()
