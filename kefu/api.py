@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -75,7 +76,7 @@ def _validation_error(request, exc: NinjaValidationError):
     fields: dict[str, str] = {}
     for err in exc.errors:
         fields.setdefault(_loc_to_field(list(err.get("loc", []))), err.get("msg", "invalid"))
-    return _error(request, 422, "validation_error", "数据校验未通过", fields)
+    return _error(request, 422, "validation_error", _("数据校验未通过"), fields)
 
 
 @api.exception_handler(DjangoValidationError)
@@ -91,14 +92,14 @@ def _django_validation_error(request, exc: DjangoValidationError):
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
-    return _error(request, 401, "auth.not_authenticated", "请先登录或提供有效的访问令牌")
+    return _error(request, 401, "auth.not_authenticated", _("请先登录或提供有效的访问令牌"))
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     message = str(exc)
     if exc.status_code == 400 and message.startswith("Cannot parse request body"):
-        return _error(request, 400, "bad_request.malformed_json", "请求体不是合法的 JSON")
+        return _error(request, 400, "bad_request.malformed_json", _("请求体不是合法的 JSON"))
     code = {400: "bad_request", 401: "auth.not_authenticated", 403: "auth.forbidden", 404: "not_found",
             405: "method_not_allowed", 409: "conflict", 429: "throttled"}.get(exc.status_code, "error")
     return _error(request, exc.status_code, code, message)
@@ -106,18 +107,18 @@ def _http_error(request, exc: HttpError):
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return _error(request, 404, "not_found", "对象不存在或无权查看")
+    return _error(request, 404, "not_found", _("对象不存在或无权查看"))
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
-    return _error(request, 403, "auth.forbidden", str(exc) or "没有执行此操作的权限")
+    return _error(request, 403, "auth.forbidden", str(exc) or _("没有执行此操作的权限"))
 
 
 @api.exception_handler(Exception)
 def _unexpected(request, exc):
     logger.exception("unhandled API error")
-    return _error(request, 500, "internal_error", "服务器内部错误，请稍后重试（已记录请求编号）")
+    return _error(request, 500, "internal_error", _("服务器内部错误，请稍后重试（已记录请求编号）"))
 
 
 def _discover_routers() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
 from kefu.common.errors import Forbidden
@@ -17,7 +18,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 def _enforce_read_only(request, user) -> None:
     # Compliance auditors read everything and write nothing, whatever an endpoint forgets to check.
     if request.method not in SAFE_METHODS and user.is_read_only:
-        raise Forbidden("只读角色不能执行写操作", code="auth.read_only")
+        raise Forbidden(_("只读角色不能执行写操作"), code="auth.read_only")
 
 
 class TokenAuth(HttpBearer):
@@ -44,7 +45,7 @@ class MfaSessionAuth(SessionAuth):
             return None
         if user.requires_mfa and not (hasattr(user, "is_verified") and user.is_verified()):
             # Logged in but the second factor is still missing: say so, so the UI can send them to /accounts/mfa/.
-            raise Forbidden("请先完成双因素认证", code="auth.mfa_required")
+            raise Forbidden(_("请先完成双因素认证"), code="auth.mfa_required")
         _enforce_read_only(request, user)
         return user
 

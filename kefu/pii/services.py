@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditKind
 from kefu.audit.services import record
@@ -25,7 +26,7 @@ def unmask(*, actor: Any, obj: Any, field: str, reason: str, value: str) -> str:
         record(actor=actor, action="pii.unmask_denied", obj=obj, changes={"field": field}, kind=AuditKind.READ)
         raise Forbidden(code="pii.unmask_forbidden")
     if not reason or len(reason.strip()) < 4:
-        raise ValidationFailed("请说明查看明文的理由（至少4个字）", code="pii.reason_required",
+        raise ValidationFailed(_("请说明查看明文的理由（至少4个字）"), code="pii.reason_required",
                                fields={"reason": "required"})
     record(actor=actor, action="pii.unmask", obj=obj, changes={"field": field}, reason=reason.strip(),
            kind=AuditKind.READ)
