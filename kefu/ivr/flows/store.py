@@ -7,7 +7,7 @@ keyed by version id never goes stale. Calls in progress keep the version they st
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from django.core.cache import cache
@@ -77,7 +77,9 @@ def publish_flow(*, flow: CallFlow, actor: Any) -> CallFlow:
         flow.save(update_fields=["status", "published_at", "published_by"])
         record(actor=actor, action="ivr.flow_published", obj=flow,
                changes={"version": [retired[0] if retired else None, flow.version]}, reason=flow.note[:200])
-        transaction.on_commit(lambda: cache.delete(CURRENT_KEY.format(code=flow.code)))  # noqa: B023 (no loop)
+        # Forget the current version now and again after commit, so no server re-caches the old one between.
+        cache.delete(CURRENT_KEY.format(code=flow.code))
+        transaction.on_commit(partial(cache.delete, CURRENT_KEY.format(code=flow.code)))
     return flow
 
 
