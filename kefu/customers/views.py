@@ -258,10 +258,10 @@ def case_detail(request, number: str):
         services.transition_case(case=case, to=request.POST.get("to", ""), actor=request.user,
                                  resolution=request.POST.get("resolution", ""))
         return redirect(reverse("customers:case_detail", kwargs={"number": number}))
-    from .choices import CASE_TRANSITIONS
+    from .choices import CASE_TRANSITIONS, CaseStatus
 
     return render(request, "customers/case_detail.html", {
-        "case": case, "next_states": sorted(CASE_TRANSITIONS.get(case.status, set())),
+        "case": case, "next_states": [(s, CaseStatus(s).label) for s in sorted(CASE_TRANSITIONS.get(case.status, set()))],
         "can_manage": request.user.has_kefu_perm(CP.RISK_CASE_MANAGE)})
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from kefu.audit.models import AuditEntry
-from kefu.common.testing import ApiClient, assert_permission_matrix
+from kefu.common.testing import ApiClient, assert_permission_matrix, page_client
 from kefu.customers.models import Customer, VerificationAttempt
 
 pytestmark = pytest.mark.django_db
@@ -54,11 +54,11 @@ def test_branch_staff_see_only_their_subtree(customers, people):
     assert listed == {"C0001"}
 
 
-def test_every_360_view_leaves_a_read_audit_entry(customers, people, client):
+def test_every_360_view_leaves_a_read_audit_entry(customers, people):
     c = customers["C0001"]
     before = AuditEntry.objects.filter(action="customers.viewed_360", object_id=str(c.pk)).count()
     ApiClient(people["agent"]).get(f"/customers/{c.pk}")
-    client.force_login(people["agent"])
+    client = page_client(people["agent"])
     r = client.get(f"/customers/{c.pk}/")
     assert r.status_code == 200
     assert "王*国" in r.content.decode() and "王建国" not in r.content.decode()
