@@ -10,6 +10,7 @@ class ContactP:
     RECORDING_PLAY = register("contact.recording_play", "在线播放录音", read_only=True)
     RECORDING_DOWNLOAD = register("contact.recording_download", "下载录音", read_only=True)
     RECORDING_HOLD = register("contact.recording_hold", "录音法律保全")
+    OFFER = register("contact.offer", "登记进线（PBX、IVR、邮件网关）")
     CONFIGURE = register("contact.configure", "配置队列、技能、小结代码")
 
 
@@ -22,4 +23,5 @@ grant("clerk", ContactP.VIEW_INTERACTIONS, ContactP.WALLBOARD)
 grant("system_maintainer", ContactP.CONFIGURE, ContactP.RECORDING_REGISTER)
 grant("compliance_auditor", ContactP.VIEW_INTERACTIONS, ContactP.RECORDING_PLAY, ContactP.WALLBOARD)
 grant("admin", ContactP.CONFIGURE, ContactP.VIEW_INTERACTIONS)
-grant("service_account", ContactP.RECORDING_REGISTER)
+grant("service_account", ContactP.RECORDING_REGISTER, ContactP.OFFER)
+grant("shift_lead", ContactP.OFFER)
