@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from kefu.common.pagination import Page, PageParams, paginate
 from kefu.org.access import require_perm
@@ -173,7 +173,7 @@ class PolicyIn(Schema):
 def create_policy(request, payload: PolicyIn):
     require_perm(request.user, CalendarPerm.POLICY_MANAGE)
     policy = services.create_policy_version(actor=request.user, **payload.dict())
-    return 201, policy
+    return Status(201, policy)
 
 
 class RecomputationOut(Schema):
