@@ -44,14 +44,16 @@ def eligible_handlers(unit: Any, wo: WorkOrder) -> list[Any]:
     from .workflow import is_recused
 
     users = (User.objects.filter(unit=unit, is_active=True).prefetch_related("roles").order_by("pk"))
-    out = []
+    handlers, heads = [], []
     for user in users:
         perms: set[str] = set()
         for role in user.roles.all():
             perms.update(role.permissions)
-        if WP.PROCESS in perms and not is_recused(user, wo):
-            out.append(user)
-    return out
+        if WP.PROCESS not in perms or is_recused(user, wo):
+            continue
+        # Heads sign off; they take cases in turn only where the unit has no other handler.
+        (heads if WP.SIGN_OFF in perms else handlers).append(user)
+    return handlers or heads
 
 
 def next_handler(unit: Any, wo: WorkOrder) -> Any:

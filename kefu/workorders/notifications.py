@@ -36,6 +36,10 @@ TEMPLATES = [
      "尊敬的客户：\n\n工单 {{ number }} 处理结果如下：\n{{ result }}\n\n"
      "如对处理结果有异议，您可在收到本告知之日起30日内向上级机构申请核查，也可申请调解、仲裁或提起诉讼。\n\n客户服务中心",
      "处理结果告知（邮件）"),
+    ("workorder.staff_reminder", "email", "工单即将超时：{{ number }}",
+     "工单 {{ number }}（{{ title }}）将于 {{ deadline }} 到期，请及时处理。", "工单到期提醒（员工）"),
+    ("workorder.staff_breach", "email", "工单已超时并列入督办：{{ number }}",
+     "工单 {{ number }}（{{ title }}）已于 {{ deadline }} 超时，已列入督办，请立即处理。", "工单超时督办（员工）"),
 ]
 
 

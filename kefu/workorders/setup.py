@@ -52,26 +52,39 @@ JRT_TREE: dict[str, list] = {
 }
 
 
-def _seed_level(dimension: str, nodes: list, parent: Classification | None, prefix: str, level: int) -> int:
-    created = 0
-    numbered = [(f"{i:02d}", name, kids) for i, (name, kids) in enumerate(nodes, start=1)]
-    numbered.append(("99", "其他", []))
-    for sort, (num, name, kids) in enumerate(numbered):
-        code = prefix + num
-        node, was_created = Classification.objects.get_or_create(
-            dimension=dimension, code=code,
-            defaults={"name": name, "level": level, "parent": parent, "sort": sort})
-        created += int(was_created)
-        if level < 3 and (kids or num != "99"):
-            created += _seed_level(dimension, kids, node, code, level + 1)
-    return created
+def _flatten(dimension: str) -> list[tuple[str, str, int, str]]:
+    """(code, name, level, parent code) in tree order; "99 其他" closes every level."""
+    rows: list[tuple[str, str, int, str]] = []
+
+    def walk(nodes: list, prefix: str, level: int) -> None:
+        numbered = [(f"{i:02d}", name, kids) for i, (name, kids) in enumerate(nodes, start=1)]
+        numbered.append(("99", "其他", []))
+        for num, name, kids in numbered:
+            rows.append((prefix + num, name, level, prefix))
+            if level < 3 and num != "99":
+                walk(kids, prefix + num, level + 1)
+
+    walk(JRT_TREE[dimension], "", 1)
+    return rows
 
 
 @transaction.atomic
 def seed_classification() -> int:
+    """Create the missing nodes level by level (bulk); rows an administrator edited are left alone."""
     created = 0
-    for dimension, nodes in JRT_TREE.items():
-        created += _seed_level(dimension, nodes, None, "", 1)
+    for dimension in JRT_TREE:
+        existing = dict(Classification.objects.filter(dimension=dimension).values_list("code", "pk"))
+        rows = _flatten(dimension)
+        for level in (1, 2, 3):
+            new = [Classification(dimension=dimension, code=code, name=name, level=level,
+                                  parent_id=existing.get(parent) if parent else None, sort=index)
+                   for index, (code, name, lvl, parent) in enumerate(rows)
+                   if lvl == level and code not in existing and (not parent or parent in existing)]
+            if new:
+                Classification.objects.bulk_create(new)
+                existing.update(Classification.objects.filter(dimension=dimension, level=level)
+                                .values_list("code", "pk"))
+                created += len(new)
     return created
 
 

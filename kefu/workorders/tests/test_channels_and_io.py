@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from kefu.common.testing import ApiClient
+from kefu.workorders.models import Attachment, WebhookDelivery, WebhookSubscription, WorkOrder
+from kefu.workorders.services import add_note, create_workorder, transition
+
+RAW_EMAIL = (
+    "From: =?utf-8?b?546L5LqU?= <wangwu@example.com>\r\n"
+    "To: kefu@bank.example\r\n"
+    "Subject: =?utf-8?b?5oqV6K+J77ya5L+h55So5Y2h5bm06LS5?=\r\n"
+    "Message-ID: <abc-123@example.com>\r\n"
+    "MIME-Version: 1.0\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "Content-Transfer-Encoding: 8bit\r\n\r\n"
+    "我要投诉信用卡年费被重复扣收，请尽快处理。\r\n"
+).encode()
+
+
+def test_inbound_email_creates_once_and_keeps_the_message(wo_users, seeded):
+    client = ApiClient(wo_users["ivr"])
+    response = client.client.post("/api/v1/workorders/inbound-email", RAW_EMAIL, content_type="message/rfc822",
+                                  **client.headers)
+    assert response.status_code == 201, response.content
+    number = response.json()["number"]
+    wo = WorkOrder.objects.get(number=number)
+    assert wo.channel == "email" and wo.kind == "complaint" and wo.contact_email == "wangwu@example.com"
+    assert wo.title.startswith("投诉") and "年费" in wo.description
+    assert Attachment.objects.filter(workorder=wo, kind="email").exists()
+    again = client.client.post("/api/v1/workorders/inbound-email", RAW_EMAIL, content_type="message/rfc822",
+                               **client.headers)
+    assert again.status_code == 200 and again.json()["number"] == number
+    bad = client.client.post("/api/v1/workorders/inbound-email", b"garbage without headers",
+                             content_type="message/rfc822", **client.headers)
+    assert bad.status_code == 422 and bad.json()["code"] == "workorder.email_no_sender"
+
+
+def test_fetch_mail_command_reads_imap(wo_users, seeded, monkeypatch, settings):
+    from django.core.management import call_command
+
+    class FakeImap:
+        def __init__(self, *a, **k):
+            self.flags = []
+
+        def login(self, user, password):
+            return "OK", []
+
+        def select(self, folder):
+            return "OK", [b"1"]
+
+        def search(self, charset, criterion):
+            return "OK", [b"1"]
+
+        def fetch(self, num, what):
+            return "OK", [(b"1 (RFC822 {100}", RAW_EMAIL)]
+
+        def store(self, num, op, flags):
+            self.flags.append(flags)
+            return "OK", []
+
+        def logout(self):
+            return "BYE", []
+
+    monkeypatch.setattr("imaplib.IMAP4_SSL", FakeImap)
+    settings.KEFU_WORKORDER_IMAP = {"host": "imap.example", "user": "kefu", "password": "x",
+                                    "actor": wo_users["ivr"].username}
+    call_command("fetch_mail")
+    call_command("fetch_mail")
+    assert WorkOrder.objects.filter(channel="email", source_ref="<abc-123@example.com>").count() == 1
+
+
+def test_public_token_limited_to_public_channels(wo_users, seeded):
+    client = ApiClient(wo_users["ivr"])
+    ok = client.post("/workorders", {"kind": "complaint", "channel": "app", "title": "手机银行登录失败"})
+    assert ok.status_code == 201
+    posing = client.post("/workorders", {"kind": "complaint", "channel": "phone", "title": "冒充座席"})
+    assert posing.status_code == 403 and posing.json()["code"] == "workorder.channel_forbidden"
+
+
+def test_branch_manager_enters_opinion_book_with_scan(wo_users, seeded):
+    client = ApiClient(wo_users["dc01_manager"])
+    created = client.post("/workorders", {"kind": "suggestion", "channel": "branch_book",
+                                          "title": "意见簿：建议增加叫号屏", "description": "客户手写意见"})
+    assert created.status_code == 201, created.content
+    number = created.json()["number"]
+    pdf = b"%PDF-1.4 scan"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    up = client.client.post(f"/api/v1/workorders/{number}/attachments",
+                            {"file": SimpleUploadedFile("scan.pdf", pdf), "kind": "scan"}, **client.headers)
+    assert up.status_code == 201, up.content
+    fake = client.client.post(f"/api/v1/workorders/{number}/attachments",
+                              {"file": SimpleUploadedFile("scan.pdf", b"MZ not a pdf")}, **client.headers)
+    assert fake.status_code == 422 and fake.json()["code"] == "workorder.attachment_content"
+    exe = client.client.post(f"/api/v1/workorders/{number}/attachments",
+                             {"file": SimpleUploadedFile("x.exe", b"MZ")}, **client.headers)
+    assert exe.status_code == 422 and exe.json()["code"] == "workorder.attachment_type"
+    att_id = up.json()["id"]
+    download = client.client.get(f"/api/v1/workorders/{number}/attachments/{att_id}", **client.headers)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == pdf
+    other = ApiClient(wo_users["xc_manager"])
+    assert other.client.get(f"/api/v1/workorders/{number}/attachments/{att_id}",
+                            **other.headers).status_code == 404
+    from django.conf import settings
+
+    att = Attachment.objects.get(pk=att_id)
+    assert str(settings.MEDIA_ROOT) in att.file.path and att.original_name == "scan.pdf"
+
+
+def test_webhook_signed_delivery_with_retry(complaint, wo_users, monkeypatch, django_capture_on_commit_callbacks):
+    import httpx
+
+    from kefu.workorders.webhooks import SIGNATURE_HEADER, verify
+
+    WebhookSubscription.objects.create(name="CRM", url="https://crm.example/hook", secret="s3cret",
+                                       actions=["dispatch"])
+    calls = []
+
+    def fake_post(url, content, headers, timeout):
+        calls.append((url, content, headers))
+        return httpx.Response(500 if len(calls) == 1 else 200)
+
+    monkeypatch.setattr(httpx, "post", fake_post)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(workorder=complaint, action="dispatch", actor=wo_users["agent"], to_unit="BR-DC")
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "pending" and delivery.attempts == 1 and delivery.response_code == 500
+    url, body, headers = calls[0]
+    assert verify("s3cret", headers[SIGNATURE_HEADER], body)
+    assert not verify("wrong", headers[SIGNATURE_HEADER], body)
+    assert json.loads(body)["number"] == complaint.number and json.loads(body)["to_status"] == "dispatched"
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    from kefu.workorders.tasks import retry_webhooks
+
+    retry_webhooks.call()
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered" and delivery.attempts == 2
+
+
+def test_deadline_watch_reminds_then_flags_supervision(complaint, wo_users):
+    from kefu.workorders.deadline_watch import flag_breaches, send_reminders
+
+    assert send_reminders(now=complaint.due_at - timedelta(days=3)) == 0
+    assert send_reminders(now=complaint.due_at - timedelta(hours=2)) == 1
+    assert send_reminders(now=complaint.due_at - timedelta(hours=1)) == 0  # once per deadline
+    assert flag_breaches(now=complaint.due_at + timedelta(minutes=1)) == 1
+    complaint.refresh_from_db()
+    assert complaint.is_supervised and complaint.breached_at
+    assert complaint.events.filter(action="deadline_breached").exists()
+    overdue = ApiClient(wo_users["director"]).get("/workorders", overdue="true")
+    # "overdue" is relative to now; the case is not yet overdue in real time, supervised=true finds it
+    assert overdue.status_code == 200
+    flagged = ApiClient(wo_users["director"]).get("/workorders", supervised="true").json()
+    assert complaint.number in [r["number"] for r in flagged["results"]]
+
+
+def test_search_chinese_full_text(wo_users, seeded):
+    agent = wo_users["agent"]
+    a = create_workorder(actor=agent, kind="complaint", channel="phone", title="信用卡年费扣收有异议",
+                         description="要求退还年费")
+    b = create_workorder(actor=agent, kind="consultation", channel="phone", title="咨询房贷提前还款",
+                         description="提前还款违约金")
+    add_note(workorder=b, actor=agent, body="已告知客户需预约网点办理")
+    client = ApiClient(agent)
+
+    def numbers(q):
+        return {r["number"] for r in client.get("/workorders", q=q).json()["results"]}
+
+    assert numbers("年费") == {a.number}
+    assert numbers("提前还款") == {b.number}
+    assert numbers("预约网点") == {b.number}  # notes are searched too
+    assert numbers("年费 还款") == set()
+    assert numbers("不存在的词语") == set()
+
+
+def test_detail_endpoint_query_count(complaint, wo_users):
+    transition(workorder=complaint, action="dispatch", actor=wo_users["agent"], to_unit="BR-DC")
+    add_note(workorder=complaint, actor=wo_users["agent"], body="内部备注")
+    client = ApiClient(wo_users["dc_manager"])
+    client.get(f"/workorders/{complaint.number}")  # warm caches
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/workorders/{complaint.number}")
+    assert response.status_code == 200
+    assert len(ctx.captured_queries) <= 10, "\n".join(q["sql"][:120] for q in ctx.captured_queries)
+
+
+def test_list_filters(complaint, wo_users):
+    client = ApiClient(wo_users["agent"])
+    assert complaint.number in {r["number"] for r in client.get("/workorders", kind="complaint").json()["results"]}
+    assert client.get("/workorders", kind="praise").json()["count"] == 0
+    assert client.get("/workorders", jrt="C99").json()["count"] == 0
+    today = timezone.localdate().isoformat()
+    assert client.get("/workorders", date_from=today, date_to=today, status=["accepted"]).json()["count"] == 1
+    assert client.get("/workorders", page_size=500).status_code == 422
