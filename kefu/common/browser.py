@@ -49,6 +49,8 @@ def pytest_report_header(config: Any) -> str:
 
 
 def pytest_collection_modifyitems(config: Any, items: list) -> None:
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     for item in items:
         if item.get_closest_marker("browser") is not None:
             item.add_marker(pytest.mark.xdist_group("browser"))
@@ -99,14 +101,16 @@ def screenshot(page: Any, name: str) -> Path:
 
 def current_totp(username: str) -> str:
     """A TOTP code the user's device accepts now, stepping past codes already used (replay protection)."""
-    from django_otp.oath import totp
+    from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = (TOTPDevice.objects.filter(user__username=username).order_by("-confirmed", "pk").first())
     if device is None:
         raise AssertionError(f"{username} has no TOTP device: open the MFA page first")
-    drift = max(0, (device.last_t or -1) - device.t() + 1)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift):0{device.digits}d}"
+    counter = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    # A code already used in this time step is refused; the device accepts the next step (tolerance 1).
+    counter.drift = max(0, device.last_t - counter.t() + 1)
+    return f"{counter.token():0{device.digits}d}"
 
 
 def login(page: Any, live_server: Any, username: str, password: str, *, next_path: str = "/") -> None:
@@ -115,11 +119,11 @@ def login(page: Any, live_server: Any, username: str, password: str, *, next_pat
     page.goto(f"{base}/accounts/login/?next={next_path}")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("main button[type=submit]")
     if "/accounts/mfa/" in page.url:
         page.fill("#id_otp_token", current_totp(username))
-        page.click("button[type=submit]")
-        page.wait_for_load_state("domcontentloaded")
+        with page.expect_navigation(wait_until="domcontentloaded"):
+            page.click("main button[type=submit]")
     if "/accounts/login/" in page.url or "/accounts/mfa/" in page.url:
         raise AssertionError(f"login as {username} failed; still on {page.url}")
