@@ -91,7 +91,7 @@ def triage_feedback(request, payload: FeedbackIn):
     require_perm(request.user, AssistPerm.FEEDBACK)
     feedback = record_triage_feedback(text=payload.text, predicted=payload.predicted,
                                       corrected=payload.corrected.dict(), actor=request.user,
-                                      source=payload.source)
+                                      source=payload.source, strict=True)
     return Status(201, feedback)
 
 

@@ -74,10 +74,17 @@ class Business(models.TextChoices):
 
 class FeedbackSource(models.TextChoices):
     WORKORDER_INTAKE = "workorder_intake", _("工单受理")
+    WORKORDERS = "workorders", _("工单")
     API = "api", _("接口")
     CHAT = "chat", _("在线客服")
     REVIEW = "review", _("人工复核")
 
+
+# Codes other apps use for the same idea (kefu.workorders' kinds and business lines) -> triage codes.
+FOREIGN_CODES: dict[str, dict[str, str]] = {
+    "kind": {"service_request": "self_service"},
+    "business": {"deposit": "savings_deposit", "payment": "payment_settlement", "cash": "other"},
+}
 
 LABELS = ("kind", "intent", "category", "severity", "business")
 LABEL_CHOICES: dict[str, list[str]] = {

@@ -69,3 +69,17 @@ def test_feedback_rejects_invalid_labels(agent):
     assert complaint_without_category.status_code == 422
     assert client.post("/assist/feedback", {"text": "x"}).status_code == 422
     assert TriageFeedback.objects.count() == 0
+
+
+def test_feedback_from_workorder_intake_accepts_partial_and_foreign_codes(agent):
+    from kefu.assist.services import record_triage_feedback
+
+    # The shape kefu.workorders sends: no intent (taken from the prediction), its own business codes,
+    # and a default severity even for non-complaints.
+    feedback = record_triage_feedback(
+        text="想问问定期存款利率", predicted={"kind": "consultation", "intent": "deposit_rate", "business": "other"},
+        corrected={"kind": "consultation", "category": "", "severity": "general", "business": "deposit"},
+        actor=agent, source="workorders")
+    assert feedback.labels() == {"kind": "consultation", "intent": "deposit_rate", "category": None,
+                                 "severity": None, "business": "savings_deposit"}
+    assert feedback.changed_labels == ["business"]
