@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from kefu.pii.checks import is_valid_card_number, normalize_mobile
 from kefu.pii.crypto import blind_index
@@ -15,7 +15,7 @@ from kefu.pii.masking import mask_card
 from .choices import ChangeStatus, CustomerStatus
 from .conf import recent_transactions_limit
 from .core import core_bank
-from .models import ChangeRequest, Consent, Customer, CustomerCard, CustomerPhone, SuspiciousCase
+from .models import ChangeRequest, Consent, Customer, SuspiciousCase
 
 logger = logging.getLogger(__name__)
 
@@ -30,45 +30,51 @@ def get_by_cif(cif_no: str) -> Customer | None:
     return Customer.objects.filter(cif_no=cif_no).first() if cif_no else None
 
 
+def _by_phone_q(phone: str) -> Q | None:
+    number = normalize_mobile(phone or "")
+    return Q(phones__number_index=blind_index("mobile", number)) if number else None
+
+
+def _by_card_q(card_no: str) -> Q | None:
+    if not is_valid_card_number(card_no or ""):
+        return None
+    return Q(cards__card_index=blind_index("card", card_no))
+
+
+def _by_id_q(id_number: str) -> Q | None:
+    return Q(id_number_index=blind_index("id", id_number.strip())) if id_number else None
+
+
+def _find(qs: QuerySet[Customer], q: Q | None) -> list[Customer]:
+    # One indexed query: the blind index column, joined to the profile (phones/cards are unique per customer).
+    if q is None:
+        return []
+    return list(qs.filter(q, status=CustomerStatus.ACTIVE).select_related("home_unit").order_by("cif_no")
+                [:LOOKUP_LIMIT])
+
+
 def find_by_phone(phone: str) -> list[Customer]:
     """Customers with ``phone`` among their numbers (exact match through the blind index)."""
-    number = normalize_mobile(phone or "")
-    if not number:
-        return []
-    index = blind_index("mobile", number)
-    ids = CustomerPhone.objects.filter(number_index=index).values("customer_id")
-    return list(Customer.objects.filter(pk__in=ids, status=CustomerStatus.ACTIVE)
-                .select_related("home_unit").order_by("cif_no")[:LOOKUP_LIMIT])
+    return _find(Customer.objects.all(), _by_phone_q(phone))
 
 
 def find_by_card(card_no: str) -> list[Customer]:
-    if not is_valid_card_number(card_no or ""):
-        return []
-    ids = CustomerCard.objects.filter(card_index=blind_index("card", card_no)).values("customer_id")
-    return list(Customer.objects.filter(pk__in=ids).select_related("home_unit")[:LOOKUP_LIMIT])
+    return _find(Customer.objects.all(), _by_card_q(card_no))
 
 
 def find_by_id_number(id_number: str) -> list[Customer]:
-    if not id_number:
-        return []
-    return list(Customer.objects.filter(id_number_index=blind_index("id", id_number.strip()))
-                .select_related("home_unit")[:LOOKUP_LIMIT])
+    return _find(Customer.objects.all(), _by_id_q(id_number))
 
 
 def lookup(user: Any, *, phone: str = "", card_no: str = "", id_number: str = "") -> list[Customer]:
     """Screen-pop candidates the user may see, by the caller's number, a card number or an ID number."""
     if phone:
-        found = find_by_phone(phone)
+        q = _by_phone_q(phone)
     elif card_no:
-        found = find_by_card(card_no)
-    elif id_number:
-        found = find_by_id_number(id_number)
+        q = _by_card_q(card_no)
     else:
-        return []
-    if not found:
-        return []
-    visible = set(Customer.objects.visible_to(user).filter(pk__in=[c.pk for c in found]).values_list("pk", flat=True))
-    return [c for c in found if c.pk in visible]
+        q = _by_id_q(id_number)
+    return _find(Customer.objects.visible_to(user), q)
 
 
 def consents_for(customer: Customer) -> list[Consent]:
