@@ -17,6 +17,7 @@ marked ``provisional``.
 
 from __future__ import annotations
 
+import re
 import time as _time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -43,7 +44,7 @@ class DeadlineResult:
 
 
 # -- the per-process index cache -----------------------------------------------------------------------
-_cache: dict[str, Any] = {"index": None, "checked_at": 0.0}
+_cache: dict[str, Any] = {"index": None, "checked_at": 0.0, "interval": 0.0}
 
 
 def calendar_version() -> int:
@@ -73,12 +74,13 @@ def get_index() -> WorkingDayIndex:
     """The cached index; compared with the database version at most every few seconds."""
     index = _cache["index"]
     now = _time.monotonic()
-    if index is not None and now - _cache["checked_at"] < conf.version_check_seconds():
+    if index is not None and now - _cache["checked_at"] < _cache["interval"]:
         return index
     version = calendar_version()
     if index is None or index.version != version:
         index = build_index(version)
         _cache["index"] = index
+    _cache["interval"] = conf.version_check_seconds()
     _cache["checked_at"] = now
     return index
 
@@ -87,6 +89,7 @@ def reset_index() -> None:
     """Forget the cached index (after a change in this process; other processes notice the version)."""
     _cache["index"] = None
     _cache["checked_at"] = 0.0
+    _cache["interval"] = 0.0
 
 
 @receiver(setting_changed)
@@ -117,11 +120,22 @@ def validate_amount(amount: Any) -> int:
     return amount
 
 
+_MIDNIGHT_24 = re.compile(r"T24:00(?::00(?:[.,]0+)?)?(?=[Z+-]|$)")
+
+
+def _parse_iso(text: str) -> datetime:
+    """ISO 8601 / RFC 3339 as ``fromisoformat`` reads it, plus lower-case ``t``/``z`` and ``24:00`` (end of day)."""
+    text = text.strip().upper()
+    if _MIDNIGHT_24.search(text):
+        return datetime.fromisoformat(_MIDNIGHT_24.sub("T00:00:00", text, count=1)) + timedelta(days=1)
+    return datetime.fromisoformat(text)
+
+
 def parse_received_at(value: Any) -> datetime:
     """An aware datetime from a datetime or an ISO 8601 string with offset; naive input is refused."""
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value.strip())
+            value = _parse_iso(value)
         except ValueError:
             raise errors.DeadlineError(f"受理时间不是合法的 ISO 8601 时间：{value[:40]!r}",
                                        code=errors.INVALID_DATETIME, fields={"received_at": "invalid"}) from None
@@ -184,10 +198,14 @@ def compute_deadline(*, received_at: datetime | str, unit: str, amount: int, ext
 
     Raises :class:`kefu.calendar.errors.DeadlineError` (code ``calendar.*``) on bad input.
     """
-    received = parse_received_at(received_at)
-    unit = validate_unit(unit)
-    amount = validate_amount(amount)
-    return compute_on(get_index(), _to_local(received), unit, amount, extension)
+    # Fast path for the common, already valid call; anything else goes through the full validation.
+    if not (type(received_at) is datetime and received_at.tzinfo is not None and received_at.utcoffset() is not None):
+        received_at = parse_received_at(received_at)
+    if type(unit) is not str or unit not in UNITS:
+        unit = validate_unit(unit)
+    if type(amount) is not int or amount < 0:
+        amount = validate_amount(amount)
+    return compute_on(get_index(), _to_local(received_at), unit, amount, extension)
 
 
 def paused_measure(index: WorkingDayIndex, unit: str, paused_at: datetime, resumed_at: datetime) -> int:

@@ -25,7 +25,7 @@ from . import errors
 from .conf import ServiceHours
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-END_OF_DAY = time(23, 59, 59)
+END_OF_DAY = time(23, 59, 59, tzinfo=SHANGHAI)
 US = 1_000_000  # microseconds per second: business time is counted in integer microseconds, exactly
 
 
@@ -128,5 +128,4 @@ class WorkingDayIndex:
         return datetime(day.year, day.month, day.day, tzinfo=SHANGHAI) + timedelta(microseconds=tod)
 
     def end_of(self, offset: int) -> datetime:
-        day = self.day(offset)
-        return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=SHANGHAI)
+        return datetime.combine(date.fromordinal(self.base + offset), END_OF_DAY)

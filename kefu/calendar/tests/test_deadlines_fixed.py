@@ -112,3 +112,16 @@ def test_service_hours_are_configurable(settings):
     settings.KEFU_SERVICE_HOURS = "08:30-12:00,13:00-17:30"
     assert deadline("2026-11-20T11:00:00+08:00", "business_hours", 2) == "2026-11-20T14:00:00+08:00"
     assert deadline("2026-11-20T12:30:00+08:00", "business_hours", 8) == "2026-11-23T12:00:00+08:00"
+
+
+@pytest.mark.parametrize("text", [
+    "2026-10-09T23:30:00+0800", "2026-10-09 23:30:00+08:00", "20261009T233000+0800", "2026-10-09t23:30:00+08:00",
+    "2026-10-09T15:30:00z", "2026-10-09T23:30:00.123456789+08:00", " 2026-10-09T23:30:00+08 ",
+])
+def test_iso_variants_are_read(text):
+    assert deadline(text, "working_days", 1) == "2026-10-10T23:59:59+08:00"
+
+
+def test_24_00_means_the_next_midnight():
+    assert deadline("2026-10-09T24:00:00+08:00", "working_days", 0) == "2026-10-10T23:59:59+08:00"
+    assert deadline("2026-10-09T24:00:00+08:00", "hours", 1) == "2026-10-10T01:00:00+08:00"
