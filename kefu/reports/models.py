@@ -86,3 +86,52 @@ class WorkOrderRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}"
+
+
+class ReportKind(models.TextChoices):
+    DAILY = "daily", _("日报")
+    WEEKLY = "weekly", _("周报")
+    MONTHLY = "monthly", _("月报")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ReportExport(models.Model):
+    kind = models.CharField(max_length=10, choices=ReportKind.choices)
+    period_start = models.DateField()
+    file_format = models.CharField(max_length=4, choices=[("xlsx", "XLSX"), ("pdf", "PDF")])
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file_path = models.CharField(max_length=300, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey("org.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("报表导出")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period_start} {self.file_format}"
+
+
+class ReportSchedule(models.Model):
+    kind = models.CharField(_("报表"), max_length=10, choices=ReportKind.choices)
+    file_format = models.CharField(_("格式"), max_length=4, choices=[("xlsx", "XLSX"), ("pdf", "PDF")], default="xlsx")
+    recipients = models.TextField(_("收件人（每行一个邮箱）"))
+    active = models.BooleanField(_("启用"), default=True)
+    last_period_sent = models.DateField(_("最近发送的报表期"), null=True, blank=True)
+    created_by = models.ForeignKey("org.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("报表定时发送")
+        verbose_name_plural = _("报表定时发送")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipients.splitlines()[0] if self.recipients else ''}"
