@@ -35,6 +35,10 @@ class Channel(models.TextChoices):
     IVR = "ivr", _("语音自助")
 
 
+# Channels a branch complaint manager enters (opinion book, letters, on-site verbal complaints).
+BRANCH_CHANNELS_UI = frozenset({Channel.BRANCH_BOOK, Channel.LETTER, Channel.ONSITE})
+
+
 class Status(models.TextChoices):
     NEW = "new", _("新建")
     ACCEPTED = "accepted", _("已受理")
