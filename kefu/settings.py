@@ -276,6 +276,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "jieba": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # uvicorn's own lines go through the same JSON handler (request id "-" outside a request).
+        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn.access": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

@@ -100,3 +100,20 @@ def test_page_view_errors_are_not_500(agent):
     response = page_client(agent).get("/audit/")
     assert response.status_code == 403 and "auth.permission_required" in response.content.decode()
     assert Client().get("/audit/")["Location"].startswith("/accounts/login/")
+
+
+def test_readyz_with_the_rq_backend_when_redis_answers(settings):
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("Redis test skipped: 127.0.0.1:6379 does not answer")
+    from kefu.ops.views import _task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.REDIS_URL = "redis://127.0.0.1:6379/15"
+    assert _task_backend().ok
+    settings.REDIS_URL = "redis://127.0.0.1:1/15"
+    result = _task_backend()
+    assert not result.ok and "Error" in result.detail
