@@ -44,9 +44,10 @@ def open_ref(ref: str) -> str:
 
 
 class EffectRunner:
-    def __init__(self, call: IvrCall, actor: Any) -> None:
+    def __init__(self, call: IvrCall, actor: Any, *, pin_precheck: dict[str, Any] | None = None) -> None:
         self.call = call
         self.actor = actor
+        self.pin_precheck = pin_precheck
         self._core = None
 
     @property
@@ -90,7 +91,8 @@ class EffectRunner:
                 "kind": medium_kind, **pins.credential_state(cif_no)}
 
     def do_verify_pin(self, *, cif_no: str, pin: str) -> dict[str, Any]:
-        return pins.verify_pin(cif_no=cif_no, pin=pin, actor=self.actor, call_id=self.call.call_id)
+        return pins.verify_pin(cif_no=cif_no, pin=pin, actor=self.actor, call_id=self.call.call_id,
+                               precheck=self.pin_precheck)
 
     # ----------------------------------------------------------------- accounts
     def _accounts(self, cif_no: str, kinds: tuple[str, ...] = ("savings",)) -> list:

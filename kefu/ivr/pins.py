@@ -54,8 +54,24 @@ def set_phone_pin(*, cif_no: str, pin: str, actor: Any) -> PhoneBankingCredentia
     return cred
 
 
-def verify_pin(*, cif_no: str, pin: str, actor: Any, call_id: str = "") -> dict[str, Any]:
-    """``{"ok", "locked", "remaining", "cif_no"}``; every attempt is audited, the third failure locks."""
+def precheck(*, cif_no: str, pin: str) -> dict[str, Any] | None:
+    """The argon2 verification done without any lock: ``{"cif_no", "pin_hash", "ok"}`` or None."""
+    pin_hash = PhoneBankingCredential.objects.filter(cif_no=cif_no).values_list("pin_hash", flat=True).first()
+    if not pin_hash:
+        return None
+    try:
+        ok = _hasher().verify(pin_hash, pin)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    return {"cif_no": cif_no, "pin_hash": pin_hash, "ok": ok}
+
+
+def verify_pin(*, cif_no: str, pin: str, actor: Any, call_id: str = "",
+               precheck: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``{"ok", "locked", "remaining", "cif_no"}``; every attempt is audited, the third failure locks.
+
+    ``precheck`` (from :func:`precheck`, computed before the caller took its locks) is trusted only when it
+    was made against the credential's current hash."""
     with transaction.atomic():
         cred = PhoneBankingCredential.objects.select_for_update().filter(cif_no=cif_no).first()
         if cred is None:
@@ -65,10 +81,13 @@ def verify_pin(*, cif_no: str, pin: str, actor: Any, call_id: str = "") -> dict[
                    kind=AuditKind.AUTH)
             return {"ok": False, "locked": True, "remaining": 0, "cif_no": cif_no}
         hasher = _hasher()
-        try:
-            ok = hasher.verify(cred.pin_hash, pin)
-        except (VerificationError, InvalidHashError):
-            ok = False
+        if precheck and precheck.get("cif_no") == cif_no and precheck.get("pin_hash") == cred.pin_hash:
+            ok = bool(precheck["ok"])
+        else:
+            try:
+                ok = hasher.verify(cred.pin_hash, pin)
+            except (VerificationError, InvalidHashError):
+                ok = False
         max_attempts = conf.pin_max_attempts()
         if ok:
             fields = ["failed_attempts", "updated_at"]

@@ -21,7 +21,7 @@ from kefu.audit.services import record
 from kefu.pii import crypto
 from kefu.pii.masking import mask_mobile
 
-from . import conf
+from . import conf, pins
 from .choices import CallChannel, CallStatus, Disposition
 from .effects import EffectRunner
 from .engine import Digits, Effect, Engine, HangupEvent, Timeout
@@ -122,15 +122,36 @@ def start_call(*, channel: str, caller: str, called: str, actor: Any, external_i
 
 
 def _locked_call(call_id: str) -> IvrCall:
-    call = IvrCall.objects.select_for_update().filter(call_id=call_id).first()
-    if call is None:
-        raise CallNotFound()
-    return call
+    try:
+        return IvrCall.objects.select_for_update().get(call_id=call_id)
+    except IvrCall.DoesNotExist:
+        raise CallNotFound() from None
 
 
-def handle_input(*, call_id: str, event: Any, actor: Any, step: int | None = None) -> tuple[IvrCall, Output]:
+def prepare_input(*, call_id: str, event: Any) -> dict[str, Any] | None:
+    """Run the slow argon2 check before the step's transaction, so no lock is held while hashing (on SQLite
+    the step's transaction holds the database write lock). The result is used only if the credential has
+    not changed in between (see ``pins.verify_pin``)."""
+    if not isinstance(event, Digits) or not event.digits.rstrip("#").isdigit() or \
+            len(event.digits.rstrip("#")) != conf.pin_length():
+        return None
+    row = IvrCall.objects.filter(call_id=call_id).values("state").first()
+    state = (row or {}).get("state") or {}
+    if state.get("phase") not in {"auth_pin", "loss_pin"}:
+        return None
+    cif_no = (state.get("w") or {}).get("auth_cif", "")
+    return pins.precheck(cif_no=cif_no, pin=event.digits.rstrip("#")) if cif_no else None
+
+
+_UNSET: Any = object()
+
+
+def handle_input(*, call_id: str, event: Any, actor: Any, step: int | None = None,
+                 prepared: Any = _UNSET) -> tuple[IvrCall, Output]:
     """Feed one input. ``step`` (optional) is the step number of the output being answered: an already
-    answered step gets its stored answer back instead of being applied twice."""
+    answered step gets its stored answer back instead of being applied twice. ``prepared`` is the result of
+    :func:`prepare_input` when the transport ran it on another thread."""
+    precheck = prepare_input(call_id=call_id, event=event) if prepared is _UNSET else prepared
     with transaction.atomic():
         call = _locked_call(call_id)
         if step is not None and step < call.step and call.last_output:
@@ -139,7 +160,7 @@ def handle_input(*, call_id: str, event: Any, actor: Any, step: int | None = Non
             raise CallEnded()
         engine = engine_for(call.flow_id)
         st, out = engine.feed(call.state, event)
-        st, out = _drive(engine, EffectRunner(call, actor), st, out)
+        st, out = _drive(engine, EffectRunner(call, actor, pin_precheck=precheck), st, out)
         _persist(call, st, out)
         if call.status == CallStatus.ENDED:
             _on_end(call, actor)

@@ -13,10 +13,11 @@ import asyncio
 import contextlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections
+from django.db import DatabaseError, connection
 
 from .. import services
 from ..choices import CallChannel
@@ -31,14 +32,23 @@ SCRIPTS = {"ivr", ""}
 
 
 def _db(fn):
+    """Worker threads keep their database connection between steps (opening one per step would dominate
+    the step time); a connection that failed is dropped so the next step reconnects."""
+
     def wrapper(*args: Any, **kwargs: Any):
-        close_old_connections()
         try:
             return fn(*args, **kwargs)
-        finally:
-            close_old_connections()
+        except DatabaseError:
+            connection.close()
+            raise
 
     return wrapper
+
+
+def default_workers() -> int:
+    # SQLite has one writer: several threads would only wait in its busy handler (sleeping, up to 100 ms),
+    # so one database thread serves every call; PostgreSQL locks per row and scales with threads.
+    return 1 if connection.vendor == "sqlite" else 16
 
 
 class AgiSession:
@@ -64,13 +74,15 @@ class AgiSession:
 
 class FastAgiServer:
     def __init__(self, *, host: str = "0.0.0.0", port: int = 4573, thread_sensitive: bool = False,  # noqa: S104
-                 actor_username: str = "ivr-gateway", workers: int = 16) -> None:
+                 actor_username: str = "ivr-gateway", workers: int | None = None) -> None:
         self.host, self.port = host, port
         self.thread_sensitive = thread_sensitive
         self.actor_username = actor_username
-        self.workers = workers
+        self.workers = workers or default_workers()
         self._actor: Any = None
         self._server: asyncio.Server | None = None
+        # CPU-heavy, lock-free preparation (argon2 PIN checks) runs beside the database thread(s).
+        self._cpu_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="agi-cpu")
 
     def _sync(self, fn):
         return sync_to_async(_db(fn), thread_sensitive=self.thread_sensitive)
@@ -169,7 +181,9 @@ class FastAgiServer:
         while True:
             if isinstance(out, Ask):
                 event = await self._ask(session, out)
-                call, out = await self._sync(services.handle_input)(call_id=call_id, event=event, actor=actor)
+                prepared = await self._prepare(call_id, event)
+                call, out = await self._sync(services.handle_input)(call_id=call_id, event=event, actor=actor,
+                                                                    prepared=prepared)
                 continue
             await self._play(session, out.prompts, "")
             if isinstance(out, Transfer):
@@ -181,6 +195,13 @@ class FastAgiServer:
                 await session.command(protocol.set_variable("KEFU_ACTION", "hangup"))
                 await session.command("HANGUP")
             return call_id
+
+    async def _prepare(self, call_id: str, event: Any) -> Any:
+        if self.thread_sensitive:
+            return await self._sync(services.prepare_input)(call_id=call_id, event=event)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._cpu_pool, partial(_db(services.prepare_input), call_id=call_id,
+                                                                  event=event))
 
     async def _play(self, session: AgiSession, prompts: list, escape: str) -> str:
         """Play prompts; returns the key pressed to interrupt them (barge-in) or ""."""

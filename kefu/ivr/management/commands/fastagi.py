@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="0.0.0.0")  # noqa: S104 (a PBX on the LAN connects)
         parser.add_argument("--port", type=int, default=4573)
-        parser.add_argument("--workers", type=int, default=16, help="threads for database work")
+        parser.add_argument("--workers", type=int, default=None, help="database threads (default: 1 on SQLite, 16 on PostgreSQL)")
         parser.add_argument("--actor", default="ivr-gateway", help="service account recorded as the actor")
 
     def handle(self, *args, host: str, port: int, workers: int, actor: str, **options):

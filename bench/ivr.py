@@ -1,0 +1,235 @@
+"""IVR benchmark: concurrent simulated calls through the FastAGI server; step latency p50/p95/p99.
+
+A step is what the PBX waits for: from sending the caller's keys (the GET DATA answer) until the server's
+next GET DATA (or the end of the call), including the prompt commands in between. The PIN step is reported
+separately: it runs argon2id on purpose (production parameters unless --fast-pin).
+
+Baseline, measured in the same run: one call at a time through the same server. The target is a p99 of
+30 ms or less at 200 concurrent calls.
+
+    .venv/bin/python bench/ivr.py                 # 200 calls
+    .venv/bin/python bench/ivr.py --calls 20      # quick run
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kefu_ivr_bench .venv/bin/python bench/ivr.py
+
+Without DATABASE_URL it builds a throwaway SQLite database in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# bench/ holds scripts named like stdlib modules (calendar.py): never import from it.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+
+def setup_django(args) -> None:
+    if not os.environ.get("DATABASE_URL"):
+        tmp = tempfile.mkdtemp(prefix="kefu-ivr-bench-")
+        os.environ["KEFU_VAR_DIR"] = tmp
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    os.environ.setdefault("KEFU_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("KEFU_DEBUG", "0")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if args.fast_pin:
+        settings.KEFU_IVR_PIN_HASH = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+    t0 = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    print(f"database ready in {time.perf_counter() - t0:.1f}s ({settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
+
+
+def make_customers(n: int) -> list[dict]:
+    from datetime import date
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from kefu.corebank import fakes
+    from kefu.corebank.ledger import Line, internal_account, lock_accounts, post_journal
+    from kefu.corebank.models import CifCustomer, LedgerAccount, Medium, RegisteredPayee
+    from kefu.corebank.setup import seed as core_seed
+    from kefu.ivr.pins import set_phone_pin
+    from kefu.ivr.setup import seed as ivr_seed
+    from kefu.org.services import sync_roles
+
+    sync_roles()
+    core_seed()
+    ivr_seed()
+    out = []
+    with transaction.atomic():
+        cash = internal_account("GL-CASH")
+        for serial in range(1, n + 1):
+            cif = fakes.cif_no(serial, "B")
+            customer = CifCustomer.objects.filter(cif_no=cif).first()
+            if customer is None:
+                customer = CifCustomer.objects.create(
+                    cif_no=cif, name=f"压测{serial}", id_number=fakes.id_number(random.Random(serial), date(1980, 1, 1)),
+                    mobile=fakes.mobile(serial), home_branch_code="BR-DC-01", birth_date=date(1980, 1, 1))
+                account = LedgerAccount.objects.create(account_no=fakes.account_no(serial, 1), customer=customer,
+                                                       kind="savings", opened_at=date(2020, 1, 1), branch_code="BR-DC-01")
+                Medium.objects.create(number=fakes.debit_card_no(serial), kind="debit", customer=customer,
+                                      account=account, issued_at=date(2020, 1, 1), expires="12/29")
+                locked = lock_accounts([account.pk, cash.pk])
+                post_journal(lines=[Line(locked[account.pk], 10_000_000, "存入"), Line(locked[cash.pk], -10_000_000, "存入")],
+                             kind="deposit", channel="counter", description="存入", posted_at=timezone.now())
+            out.append({"cif": cif, "card": fakes.debit_card_no(serial), "account": fakes.account_no(serial, 1),
+                        "customer": customer})
+        for i, c in enumerate(out):
+            target = out[(i + 1) % len(out)]
+            RegisteredPayee.objects.get_or_create(
+                payee_id=f"PB{i:05d}", defaults={"customer": c["customer"], "name": f"收款{i}",
+                                                 "account_no": target["account"], "bank_name": "本行",
+                                                 "registered_at": timezone.now()})
+    for c in out:
+        set_phone_pin(cif_no=c["cif"], pin="135790", actor=None)
+    return out
+
+
+class Caller:
+    """Asterisk's side of one call: answers commands, times each step."""
+
+    def __init__(self, port: int, uniqueid: str, keys: list[tuple[str, str]], think_ms: int, rng: random.Random):
+        self.port, self.uniqueid, self.keys, self.think_ms, self.rng = port, uniqueid, keys, think_ms, rng
+        self.steps: list[tuple[str, float]] = []
+
+    async def run(self) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        env = {"agi_network_script": "ivr", "agi_uniqueid": self.uniqueid, "agi_callerid": "13800138000",
+               "agi_dnid": "95500", "agi_arg_1": f"/var/spool/asterisk/monitor/{self.uniqueid}.wav"}
+        writer.write("".join(f"{k}: {v}\n" for k, v in env.items()).encode() + b"\n")
+        await writer.drain()
+        pending = list(self.keys)
+        sent_at, label = time.perf_counter(), "start"
+        while True:
+            raw = await reader.readline()
+            if not raw:
+                break
+            cmd = raw.decode().strip()
+            if cmd.startswith("GET DATA") or cmd.startswith("HANGUP") or cmd.startswith('SET VARIABLE KEFU_ACTION'):
+                self.steps.append((label, (time.perf_counter() - sent_at) * 1000))
+                label = "end"
+            if cmd.startswith("GET DATA"):
+                if not pending:
+                    writer.write(b"200 result=-1\n")
+                    await writer.drain()
+                    break
+                label, key = pending.pop(0)
+                await asyncio.sleep(self.rng.uniform(0.5, 1.5) * self.think_ms / 1000)
+                sent_at = time.perf_counter()
+                writer.write(f"200 result={key}\n".encode())
+            elif cmd.startswith("STREAM FILE"):
+                writer.write(b"200 result=0 endpos=8000\n")
+            elif cmd.startswith("GET VARIABLE"):
+                writer.write(b"200 result=0\n")
+            else:
+                writer.write(b"200 result=1\n")
+            await writer.drain()
+        writer.close()
+
+
+def script(customer: dict, rng: random.Random) -> list[tuple[str, str]]:
+    """A typical call: information, then login and balance, sometimes a transfer, then back and hang up."""
+    keys = [("menu", "4"), ("menu", "1"), ("menu", "9"), ("menu", "1"), ("menu", "1"),
+            ("card", customer["card"]), ("pin", "135790"), ("menu", "2")]
+    if rng.random() < 0.3:
+        keys += [("menu", "9"), ("menu", "2"), ("choice", "1"), ("amount", str(rng.randint(1, 99))),
+                 ("confirm", "1")]
+    return keys
+
+
+def summarize(samples: list[float]) -> dict[str, float]:
+    if not samples:
+        return {"n": 0, "p50": 0.0, "p95": 0.0, "p99": 0.0, "max": 0.0}
+    s = sorted(samples)
+
+    def pct(p: float) -> float:
+        return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+    return {"n": len(s), "p50": statistics.median(s), "p95": pct(95), "p99": pct(99), "max": s[-1]}
+
+
+async def run_calls(server_port: int, customers: list[dict], calls: int, think_ms: int, tag: str,
+                    sequential: bool = False) -> list[Caller]:
+    rng = random.Random(42)
+    callers = [Caller(server_port, f"{tag}.{i}", script(customers[i % len(customers)], rng), think_ms,
+                      random.Random(i)) for i in range(calls)]
+    if sequential:
+        for c in callers:
+            await c.run()
+    else:
+        await asyncio.gather(*(c.run() for c in callers))
+    return callers
+
+
+def report(name: str, callers: list[Caller]) -> tuple[dict, dict]:
+    steps = [ms for c in callers for label, ms in c.steps if label != "pin"]
+    pins = [ms for c in callers for label, ms in c.steps if label == "pin"]
+    s, p = summarize(steps), summarize(pins)
+    by_label: dict[str, list[float]] = {}
+    for c in callers:
+        for label, ms in c.steps:
+            by_label.setdefault(label, []).append(ms)
+    print("  per step kind p50: " + ", ".join(f"{k}={statistics.median(v):.1f}ms" for k, v in sorted(by_label.items())))
+    print(f"{name:<24} steps n={s['n']:<5} p50={s['p50']:6.1f} ms  p95={s['p95']:6.1f} ms  "
+          f"p99={s['p99']:6.1f} ms  max={s['max']:6.1f} ms | PIN step p50={p['p50']:6.1f} p99={p['p99']:6.1f} ms")
+    return s, p
+
+
+async def main_async(args, customers) -> None:
+    from kefu.ivr.agi.server import FastAgiServer
+
+    server = FastAgiServer(host="127.0.0.1", port=0, workers=args.workers)
+    await server.start()
+    try:
+        base_callers = await run_calls(server.port, customers, args.baseline_calls, 0, "base", sequential=True)
+        base, _ = report("baseline (1 at a time)", base_callers)
+        t0 = time.perf_counter()
+        load_callers = await run_calls(server.port, customers, args.calls, args.think_ms, "load")
+        elapsed = time.perf_counter() - t0
+        load, _ = report(f"{args.calls} concurrent calls", load_callers)
+        total_steps = sum(len(c.steps) for c in load_callers)
+        print(f"throughput: {total_steps / elapsed:.0f} steps/s over {elapsed:.1f}s; "
+              f"p99 ratio vs baseline: {load['p99'] / base['p99']:.2f}x; target p99 <= 30 ms: "
+              f"{'MET' if load['p99'] <= 30 else 'NOT MET'}")
+    finally:
+        await server.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--baseline-calls", type=int, default=10)
+    parser.add_argument("--customers", type=int, default=40)
+    parser.add_argument("--think-ms", type=int, default=800, help="mean caller think time between keys")
+    parser.add_argument("--workers", type=int, default=None, help="FastAGI database threads (default: server's)")
+    parser.add_argument("--fast-pin", action="store_true", help="cheap argon2 parameters (not production)")
+    args = parser.parse_args()
+    setup_django(args)
+    from django.conf import settings
+
+    settings.KEFU_IVR_ESPEAK = "espeak-ng-disabled-in-bench"  # no background synthesis noise
+    customers = make_customers(args.customers)
+    from kefu.ivr.models import IvrCall
+
+    asyncio.run(main_async(args, customers))
+    print(f"calls recorded: {IvrCall.objects.count()}")
+
+
+if __name__ == "__main__":
+    main()
