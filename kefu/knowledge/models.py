@@ -100,6 +100,8 @@ class Article(models.Model):
     not_helpful_count = models.PositiveIntegerField(_("没帮助"), default=0)
     view_count = models.PositiveIntegerField(_("浏览次数"), default=0)
     use_count = models.PositiveIntegerField(_("引用次数"), default=0)
+    # Word-segmented fields of the live copy (``index.analyze``), so indexes build without jieba.
+    search_tokens = models.JSONField(default=dict, blank=True, editable=False)
     # Sequence number of the last change that affects search; process-local indexes catch up from it.
     index_seq = models.BigIntegerField(default=0, db_index=True, editable=False)
 

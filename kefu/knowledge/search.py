@@ -83,6 +83,7 @@ def document_from_article(article) -> Document:
         tags=[t.name for t in article.tags.all()], audience=article.audience, kind=article.kind,
         category=article.category.name if article.category_id else "",
         effective_from=article.effective_from, effective_until=article.effective_until,
+        analysis=article.search_tokens or None,
     )
 
 

@@ -11,6 +11,7 @@ per process, and shared (other apps keep the global jieba instance to themselves
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from functools import cache
@@ -85,6 +86,21 @@ def synonym_groups() -> dict[str, tuple[str, ...]]:
 @cache
 def dictionary_terms() -> tuple[str, ...]:
     return tuple(normalize(line.split()[0]) for line in _read_lines(BANK_DICT))
+
+
+ANALYZER_VERSION = 1
+
+
+@cache
+def analyzer_fingerprint() -> str:
+    """Changes whenever tokens could change (dictionary, synonyms, stopwords, code version): stored tokens
+    carrying another fingerprint are recomputed."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(f"{ANALYZER_VERSION}|{jieba.__version__}|".encode())
+    digest.update(BANK_DICT.read_bytes())
+    digest.update(SYNONYMS.read_bytes())
+    digest.update(" ".join(sorted(STOPWORDS)).encode())
+    return digest.hexdigest()[:12]
 
 
 def get_tokenizer() -> jieba.Tokenizer:

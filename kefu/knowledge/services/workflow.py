@@ -14,6 +14,7 @@ from .. import conf
 from ..choices import VersionStatus as S
 from ..choices import WorkflowAction as A
 from ..errors import ArticleInvalid, ComplianceReviewerRequired, KnowledgeInvalidTransition, MakerCheckerViolation
+from ..index import analyze
 from ..models import Article, ArticleVersion, Tag, WorkflowEvent
 from ..search import bump_index_seq
 from ..workflow import CHECKER_ACTIONS, REASON_REQUIRED, permission_for, target_status
@@ -117,6 +118,8 @@ def _go_live(*, version: ArticleVersion, actor, now) -> None:
     for name in ("kind", "script_kind", "category_id", "audience", "title", "question", "paraphrases", "body",
                  "effective_from", "effective_until"):
         setattr(article, name, getattr(version, name))
+    article.search_tokens = analyze(title=version.title, tags=version.tags, body=version.body,
+                                    questions=[q for q in [version.question, *version.paraphrases] if q])
     article.live_version = version
     article.is_live = True
     article.updated_at = now
