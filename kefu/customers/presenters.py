@@ -66,12 +66,6 @@ def _workorder_row(wo: Any) -> dict[str, Any]:
             "created_at": getattr(wo, "created_at", None), "url": url}
 
 
-def _interaction_row(item: Any) -> dict[str, Any]:
-    return {"channel": str(getattr(item, "channel", "")), "started_at": getattr(item, "started_at", None),
-            "summary": str(getattr(item, "summary", "") or getattr(item, "disposition", "")),
-            "agent": str(getattr(item, "agent", "") or "")}
-
-
 def load_customer_360(*, customer: Customer, user: Any, interaction_ref: str = "",
                       channel: str = "web") -> dict[str, Any]:
     """Everything the 360 view shows; balances and transactions only after verification in this interaction."""
@@ -96,8 +90,7 @@ def load_customer_360(*, customer: Customer, user: Any, interaction_ref: str = "
             "open": [w for w in wo_rows or [] if w["is_open"]],
             "closed": [w for w in wo_rows or [] if not w["is_open"]],
         },
-        "interactions": {"available": interactions is not None,
-                         "items": [_interaction_row(i) for i in interactions or []]},
+        "interactions": {"available": interactions is not None, "items": interactions or []},
         "consents": [{
             "id": c.pk, "purpose": c.purpose, "purpose_label": c.get_purpose_display(), "scope": c.scope,
             "channel": c.channel, "granted_at": c.granted_at, "expires_at": c.expires_at,

@@ -147,10 +147,35 @@ def workorders_for(customer: Customer, user: Any) -> list[Any] | None:
     return list(workorders_for_customer(customer, user)[:50])
 
 
-def interactions_for(customer: Customer, user: Any) -> list[Any] | None:
-    """Interactions on every channel from the contact app when it exists (IVR calls otherwise)."""
+def interactions_for(customer: Customer, user: Any) -> list[dict[str, Any]] | None:
+    """Contacts on every channel (agent interactions from the contact app, self-service IVR calls),
+    newest first; None when neither app is installed. Free text is masked for display."""
+    from kefu.pii.masking import mask_text
+
+    rows: list[dict[str, Any]] = []
+    available = False
     try:
-        from kefu.contact.selectors import interactions_for_customer  # type: ignore[import-not-found]
+        from kefu.contact.selectors import interactions_visible_to
     except ImportError:
+        interactions_visible_to = None
+    if interactions_visible_to is not None:
+        available = True
+        qs = (interactions_visible_to(user).filter(customer=customer)
+              .select_related("agent", "wrap_up_code").order_by("-offered_at")[:30])
+        rows += [{"channel": i.get_channel_display(), "started_at": i.offered_at, "kind": "contact",
+                  "summary": mask_text(i.subject or (i.wrap_up_code.name if i.wrap_up_code_id else "")),
+                  "agent": str(i.agent) if i.agent_id else ""} for i in qs]
+    try:
+        from kefu.ivr.models import IvrCall
+    except ImportError:
+        IvrCall = None  # noqa: N806
+    if IvrCall is not None and customer.cif_no:
+        available = True
+        calls = IvrCall.objects.filter(cif_no=customer.cif_no).order_by("-started_at")[:30]
+        rows += [{"channel": "IVR", "started_at": c.started_at, "kind": "ivr",
+                  "summary": " / ".join(str(x) for x in (c.get_disposition_display(), c.last_intent) if x),
+                  "agent": ""} for c in calls]
+    if not available:
         return None
-    return list(interactions_for_customer(customer, user)[:50])
+    rows.sort(key=lambda r: r["started_at"], reverse=True)
+    return rows[:50]

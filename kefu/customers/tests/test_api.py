@@ -178,3 +178,15 @@ def test_permission_matrix_lookup_and_detail(customers, org_tree):
         lambda api, role: api.post(f"/customers/{c.pk}/notes", {"body": "客户来电咨询理财"}),
         {"agent": 201, "shift_lead": 201, "center_director": 201, "clerk": 201, "branch_complaint_manager": 201},
         unit_for_role=unit_for)
+
+
+def test_360_shows_interactions_from_other_channels(customers, people):
+    from kefu.contact.models import Interaction
+
+    c = customers["C0001"]
+    Interaction.objects.create(channel="chat", customer=c, subject="咨询手机银行登录 13912345678")
+    Interaction.objects.create(channel="chat", customer=customers["C0002"], subject="别人的会话")
+    view = ApiClient(people["agent"]).get(f"/customers/{c.pk}").json()
+    assert view["interactions"]["available"] is True
+    [item] = [i for i in view["interactions"]["items"] if i["kind"] == "contact"]
+    assert item["summary"] == "咨询手机银行登录 139****5678"
