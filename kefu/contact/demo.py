@@ -60,6 +60,7 @@ def load(stdout=None) -> None:
                 profile.skills.add(*skills.values())
     if agents and not Interaction.objects.exists():
         _history(agents, stdout)
+    _roster(agents)
     if stdout is not None:
         stdout.write(f"contact: {Queue.objects.count()} queues, {AgentProfile.objects.count()} agent profiles, "
                      f"{Interaction.objects.count()} interactions")
@@ -105,3 +106,33 @@ def _history(agents: list[AgentProfile], stdout) -> None:
     for agent in agents[:3]:
         agent.state, agent.idle_since = AgentState.OFFLINE, None
         agent.save(update_fields=["state", "idle_since"])
+
+
+PATTERNS = [("early", "早班", "08:00", "16:00"), ("late", "晚班", "16:00", "00:00"), ("night", "夜班", "00:00", "08:00")]
+
+
+def _roster(agents: list[AgentProfile]) -> None:
+    """7x24 cover: the two teams rotate early/late/night/rest over the next two weeks."""
+    from datetime import time
+
+    from .models import RosterEntry, ShiftPattern
+
+    patterns = [ShiftPattern.objects.get_or_create(code=code, defaults={
+        "name": name, "start_time": time.fromisoformat(start), "end_time": time.fromisoformat(end)})[0]
+        for code, name, start, end in PATTERNS]
+    rest = ShiftPattern.objects.get_or_create(code="rest", defaults={
+        "name": "休息", "start_time": time(0, 0), "end_time": time(0, 0), "break_minutes": 0, "is_rest": True})[0]
+    if RosterEntry.objects.exists() or not agents:
+        return
+    cycle = patterns + [rest]
+    today = timezone.localdate()
+    teams: dict[str, list[AgentProfile]] = {}
+    for agent in agents:
+        teams.setdefault(agent.team, []).append(agent)
+    entries = []
+    for offset in range(14):
+        day = today + timedelta(days=offset)
+        for i, team in enumerate(sorted(teams)):
+            for agent in teams[team]:
+                entries.append(RosterEntry(agent=agent, day=day, pattern=cycle[(2 * i + offset) % len(cycle)]))
+    RosterEntry.objects.bulk_create(entries)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.pii.fields import EncryptedTextField
 
-from .choices import AgentState, ContactChannel, Direction, EventKind, InteractionStatus, SenderKind
+from ..choices import AgentState, ContactChannel, Direction, EventKind, InteractionStatus, SenderKind
 
 
 class Skill(models.Model):
