@@ -5,13 +5,20 @@ Every number here is bank policy, not code: override with ``KEFU_IVR_*`` in the 
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
 
 
 def _get(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
+    """A setting, else an environment variable of the same name (scalars only), else the default."""
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    raw = os.environ.get(name)
+    if raw is None or isinstance(default, (dict, list)):
+        return default
+    return raw if isinstance(default, str) or default is None else type(default)(raw)
 
 
 def pin_max_attempts() -> int:

@@ -46,8 +46,20 @@ def audio_file(text: str) -> Path | None:
     return None
 
 
+_which_cache: dict[str, tuple[float, bool]] = {}
+
+
 def espeak_available() -> bool:
-    return shutil.which(conf.espeak_binary()) is not None
+    # Asked for every prompt of a live call: remember the PATH lookup for a minute.
+    import time
+
+    binary = conf.espeak_binary()
+    now = time.monotonic()
+    hit = _which_cache.get(binary)
+    if hit is None or now - hit[0] > 60:
+        hit = (now, shutil.which(binary) is not None)
+        _which_cache[binary] = hit
+    return hit[1]
 
 
 def synthesize(text: str) -> Path | None:

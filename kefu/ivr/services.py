@@ -128,12 +128,18 @@ def _locked_call(call_id: str) -> IvrCall:
         raise CallNotFound() from None
 
 
+def may_need_preparation(event: Any) -> bool:
+    if not isinstance(event, Digits):
+        return False
+    digits = event.digits.rstrip("#")
+    return digits.isdigit() and len(digits) == conf.pin_length()
+
+
 def prepare_input(*, call_id: str, event: Any) -> dict[str, Any] | None:
     """Run the slow argon2 check before the step's transaction, so no lock is held while hashing (on SQLite
     the step's transaction holds the database write lock). The result is used only if the credential has
     not changed in between (see ``pins.verify_pin``)."""
-    if not isinstance(event, Digits) or not event.digits.rstrip("#").isdigit() or \
-            len(event.digits.rstrip("#")) != conf.pin_length():
+    if not may_need_preparation(event):
         return None
     row = IvrCall.objects.filter(call_id=call_id).values("state").first()
     state = (row or {}).get("state") or {}

@@ -197,6 +197,8 @@ class FastAgiServer:
             return call_id
 
     async def _prepare(self, call_id: str, event: Any) -> Any:
+        if not services.may_need_preparation(event):
+            return None  # most steps: no extra thread hop
         if self.thread_sensitive:
             return await self._sync(services.prepare_input)(call_id=call_id, event=event)
         loop = asyncio.get_running_loop()

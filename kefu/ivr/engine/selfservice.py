@@ -33,7 +33,7 @@ TRANSFER_ERRORS = {
 def _choice_prompts(items: list[dict[str, Any]], label_key: str = "label") -> list[Prompt]:
     out: list[Prompt] = []
     for i, item in enumerate(items[:MAX_CHOICES], start=1):
-        out += [S(item[label_key]), S("尾号"), D(item["last4"]), S(f"请按{i}，")]
+        out += [Prompt(item[label_key], sensitive=True), S("尾号"), D(item["last4"]), S(f"请按{i}，")]
     return out
 
 
