@@ -27,6 +27,7 @@ FIELD_B = {"title": 0.5, "questions": 0.6, "tags": 0.3, "body": 0.75}
 K1 = 1.2
 # Terms found in more than this share of articles are "common": they only re-score candidates.
 COMMON_FRACTION = 0.2
+PRUNE_MIN_DOCS = 1000  # small collections are scored exhaustively
 
 
 @dataclass
@@ -163,7 +164,7 @@ class SearchIndex:
         unique = list(dict.fromkeys(terms))
         present = sorted((t for t in unique if t in self.postings), key=lambda t: len(self.postings[t]))
         scores: dict[int, float] = {}
-        common = COMMON_FRACTION * len(self.docs)
+        common = COMMON_FRACTION * len(self.docs) if len(self.docs) >= PRUNE_MIN_DOCS else float("inf")
         for term in present:
             posting = self.postings[term]
             idf = self.idf(term)
