@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from kefu.common.pagination import Page, PageParams, paginate
@@ -39,13 +40,13 @@ class DayOut(Schema):
 def days(request, params: Query[DaysQuery]):
     require_perm(request.user, CalendarPerm.VIEW)
     if params.end < params.start:
-        raise errors.InvalidRange("结束日期早于开始日期", fields={"end": "before_start"})
+        raise errors.InvalidRange(_("结束日期早于开始日期"), fields={"end": "before_start"})
     if (params.end - params.start).days >= MAX_DAYS_SPAN:
-        raise errors.InvalidRange(f"一次最多查询 {MAX_DAYS_SPAN} 天", fields={"end": "span_too_long"})
+        raise errors.InvalidRange(_("一次最多查询 %(n)s 天") % {"n": MAX_DAYS_SPAN}, fields={"end": "span_too_long"})
     index = get_index()
     start = index.offset(params.start) if index.first <= params.start <= index.last else None
     if start is None or not index.first <= params.end <= index.last:
-        raise errors.InvalidRange(f"日期须在 {index.first.year}–{index.last.year} 年之间", fields={"start": "out_of_range"})
+        raise errors.InvalidRange(_("日期须在 %(first)s–%(last)s 年之间") % {"first": index.first.year, "last": index.last.year}, fields={"start": "out_of_range"})
     out = []
     for i in range((params.end - params.start).days + 1):
         day = params.start + timedelta(days=i)
@@ -70,7 +71,7 @@ class DeadlinesIn(Schema):
 def deadlines(request, payload: DeadlinesIn):
     require_perm(request.user, CalendarPerm.VIEW)
     if len(payload.items) > conf.max_batch():
-        raise errors.CalendarError(f"一次最多计算 {conf.max_batch()} 项", code="calendar.batch_too_large",
+        raise errors.CalendarError(_("一次最多计算 %(n)s 项") % {"n": conf.max_batch()}, code="calendar.batch_too_large",
                                    fields={"items": "too_many"})
     results: list[dict[str, Any]] = []
     failed = 0

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from . import conf, errors
 from .choices import DeadlineUnit
@@ -101,7 +102,7 @@ def _settings_changed(*, setting: str, **kwargs: Any) -> None:
 # -- input validation (shared by the services, the CLI and the batch API) ------------------------------
 def validate_unit(unit: Any) -> str:
     if not isinstance(unit, str) or unit not in UNITS:
-        raise errors.DeadlineError(f"未知的期限单位：{unit!r}（可用：{', '.join(sorted(UNITS))}）",
+        raise errors.DeadlineError(_("未知的期限单位：%(unit)r（可用：%(units)s）") % {"unit": unit, "units": ", ".join(sorted(UNITS))},
                                    code=errors.UNKNOWN_UNIT, fields={"unit": "unknown"})
     return unit
 
@@ -109,14 +110,14 @@ def validate_unit(unit: Any) -> str:
 def validate_amount(amount: Any) -> int:
     # JSON has one number type: 7.0 is the integer 7, 7.5 and "7" and true are not integers.
     if isinstance(amount, bool) or not isinstance(amount, int | float):
-        raise errors.DeadlineError("数量必须是非负整数", code=errors.INVALID_AMOUNT, fields={"amount": "not_integer"})
+        raise errors.DeadlineError(_("数量必须是非负整数"), code=errors.INVALID_AMOUNT, fields={"amount": "not_integer"})
     if isinstance(amount, float):
         if not amount.is_integer():
-            raise errors.DeadlineError("数量必须是非负整数", code=errors.INVALID_AMOUNT,
+            raise errors.DeadlineError(_("数量必须是非负整数"), code=errors.INVALID_AMOUNT,
                                        fields={"amount": "not_integer"})
         amount = int(amount)
     if amount < 0:
-        raise errors.DeadlineError("数量不能为负数", code=errors.INVALID_AMOUNT, fields={"amount": "negative"})
+        raise errors.DeadlineError(_("数量不能为负数"), code=errors.INVALID_AMOUNT, fields={"amount": "negative"})
     return amount
 
 
@@ -137,13 +138,13 @@ def parse_received_at(value: Any) -> datetime:
         try:
             value = _parse_iso(value)
         except ValueError:
-            raise errors.DeadlineError(f"受理时间不是合法的 ISO 8601 时间：{value[:40]!r}",
+            raise errors.DeadlineError(_("受理时间不是合法的 ISO 8601 时间：%(value)r") % {"value": value[:40]},
                                        code=errors.INVALID_DATETIME, fields={"received_at": "invalid"}) from None
     if not isinstance(value, datetime):
-        raise errors.DeadlineError("受理时间必须是带时区偏移的 ISO 8601 时间", code=errors.INVALID_DATETIME,
+        raise errors.DeadlineError(_("受理时间必须是带时区偏移的 ISO 8601 时间"), code=errors.INVALID_DATETIME,
                                    fields={"received_at": "invalid"})
     if value.tzinfo is None or value.utcoffset() is None:
-        raise errors.DeadlineError("受理时间缺少时区偏移（如 +08:00）", code=errors.NAIVE_DATETIME,
+        raise errors.DeadlineError(_("受理时间缺少时区偏移（如 +08:00）"), code=errors.NAIVE_DATETIME,
                                    fields={"received_at": "naive"})
     return value
 
@@ -153,7 +154,7 @@ def _to_local(moment: datetime) -> datetime:
     try:
         return moment.astimezone(SHANGHAI)
     except (OverflowError, ValueError):
-        raise errors.DeadlineError("受理时间超出可计算范围", code=errors.OUT_OF_RANGE) from None
+        raise errors.DeadlineError(_("受理时间超出可计算范围"), code=errors.OUT_OF_RANGE) from None
 
 
 def compute_on(index: WorkingDayIndex, local: datetime, unit: str, amount: int, extension: int = 0
@@ -171,7 +172,7 @@ def compute_on(index: WorkingDayIndex, local: datetime, unit: str, amount: int, 
         else:
             target = offset + amount
             if target >= index.size:
-                raise errors.DeadlineError("期限超出日历索引范围", code=errors.OUT_OF_RANGE)
+                raise errors.DeadlineError(_("期限超出日历索引范围"), code=errors.OUT_OF_RANGE)
             end = index.working_on_or_after(target)
         if extension > 0:
             end = index.nth_working_after(end, extension)
@@ -181,7 +182,7 @@ def compute_on(index: WorkingDayIndex, local: datetime, unit: str, amount: int, 
         try:
             deadline = (local.astimezone(UTC) + timedelta(hours=amount, microseconds=extension)).astimezone(SHANGHAI)
         except OverflowError:
-            raise errors.DeadlineError("期限超出可计算范围", code=errors.OUT_OF_RANGE) from None
+            raise errors.DeadlineError(_("期限超出可计算范围"), code=errors.OUT_OF_RANGE) from None
         return DeadlineResult(deadline, False)
     if unit == "business_hours":
         if amount == 0 and extension <= 0:
@@ -189,7 +190,7 @@ def compute_on(index: WorkingDayIndex, local: datetime, unit: str, amount: int, 
         target = index.business_us(local) + amount * 3600 * US + max(extension, 0)
         deadline = index.moment_at_business_us(target)
         return DeadlineResult(deadline, index.is_provisional(local.year, deadline.year))
-    raise errors.DeadlineError(f"未知的期限单位：{unit!r}", code=errors.UNKNOWN_UNIT, fields={"unit": "unknown"})
+    raise errors.DeadlineError(_("未知的期限单位：%(unit)r") % {"unit": unit}, code=errors.UNKNOWN_UNIT, fields={"unit": "unknown"})
 
 
 def compute_deadline(*, received_at: datetime | str, unit: str, amount: int, extension: int = 0
@@ -225,16 +226,16 @@ def paused_measure(index: WorkingDayIndex, unit: str, paused_at: datetime, resum
         return (delta.days * 86400 + delta.seconds) * US + delta.microseconds
     if unit == "business_hours":
         return max(index.business_us(end) - index.business_us(start), 0)
-    raise errors.DeadlineError(f"未知的期限单位：{unit!r}", code=errors.UNKNOWN_UNIT)
+    raise errors.DeadlineError(_("未知的期限单位：%(unit)r") % {"unit": unit}, code=errors.UNKNOWN_UNIT)
 
 
 def compute_item(item: Any) -> DeadlineResult:
     """Validate one ``{id, received_at, unit, amount}`` mapping (CLI line or API item) and compute it."""
     if not isinstance(item, dict):
-        raise errors.DeadlineError("每一项必须是 JSON 对象", code=errors.NOT_AN_OBJECT)
+        raise errors.DeadlineError(_("每一项必须是 JSON 对象"), code=errors.NOT_AN_OBJECT)
     missing = [f for f in ("received_at", "unit", "amount") if f not in item or item[f] is None]
     if missing:
-        raise errors.DeadlineError(f"缺少字段：{', '.join(missing)}", code=errors.MISSING_FIELD,
+        raise errors.DeadlineError(_("缺少字段：%(fields)s") % {"fields": ", ".join(missing)}, code=errors.MISSING_FIELD,
                                    fields=dict.fromkeys(missing, "required"))
     return compute_deadline(received_at=item["received_at"], unit=item["unit"], amount=item["amount"])
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kefu.ops.registry import CheckResult
 
@@ -42,6 +43,6 @@ def banner(request: Any) -> list[str]:
         return []
     if not missing:
         return []
-    years = "、".join(f"{y}年" for y in missing)
-    return [f"{years}节假日安排尚未发布：相关期限按仅周末休息临时计算（标记为“临时”）。"
-            "请系统维护人员尽快导入并发布。"]
+    years = "、".join(str(y) for y in missing)
+    return [_("%(years)s年节假日安排尚未发布：相关期限按仅周末休息临时计算（标记为“临时”）。"
+              "请系统维护人员尽快导入并发布。") % {"years": years}]

@@ -19,6 +19,8 @@ import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 from . import conf
 from .choices import DayKind
 from .errors import ImportInvalid
@@ -54,7 +56,7 @@ def parse_calendar_file(text: str) -> list[ParsedDay]:
     first_year, last_year = conf.index_years()
     lines = text.splitlines()
     if len(lines) > MAX_LINES:
-        raise ImportInvalid(f"文件超过 {MAX_LINES} 行", fields={"file": "too_long"})
+        raise ImportInvalid(_("文件超过 %(n)s 行") % {"n": MAX_LINES}, fields={"file": "too_long"})
     for number, raw in enumerate(lines, start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -65,15 +67,15 @@ def parse_calendar_file(text: str) -> list[ParsedDay]:
             continue  # a header line before the first entry
         key = f"line {number}"
         if len(cells) < 2:
-            problems[key] = "每行至少需要“日期,类型”两列"
+            problems[key] = _("每行至少需要“日期,类型”两列")
             continue
         kind = KIND_WORDS.get(cells[1].lower())
         if kind is None:
-            problems[key] = f"未知类型 {cells[1][:20]!r}，应为 holiday（休）或 workday（班）"
+            problems[key] = _("未知类型 %(kind)r，应为 holiday（休）或 workday（班）") % {"kind": cells[1][:20]}
             continue
         name = cells[2] if len(cells) > 2 else ""
         if len(name) > 60:
-            problems[key] = "名称过长（最多60字）"
+            problems[key] = _("名称过长（最多60字）")
             continue
         try:
             if ".." in cells[0]:
@@ -82,21 +84,21 @@ def parse_calendar_file(text: str) -> list[ParsedDay]:
             else:
                 start = end = _parse_date(cells[0])
         except ValueError:
-            problems[key] = f"日期格式应为 YYYY-MM-DD：{cells[0][:30]!r}"
+            problems[key] = _("日期格式应为 YYYY-MM-DD：%(value)r") % {"value": cells[0][:30]}
             continue
         if end < start or (end - start).days >= MAX_RANGE_DAYS:
-            problems[key] = f"日期区间无效或超过 {MAX_RANGE_DAYS} 天"
+            problems[key] = _("日期区间无效或超过 %(n)s 天") % {"n": MAX_RANGE_DAYS}
             continue
         current = start
         while current <= end:
             if not first_year <= current.year <= last_year:
-                problems[key] = f"年份须在 {first_year}–{last_year} 之间"
+                problems[key] = _("年份须在 %(first)s–%(last)s 之间") % {"first": first_year, "last": last_year}
                 break
             if kind == DayKind.WORKDAY and current.weekday() < 5:
-                problems[key] = f"{current.isoformat()} 是工作日（周一至周五），调休上班日应为周六或周日"
+                problems[key] = _("%(day)s 是工作日（周一至周五），调休上班日应为周六或周日") % {"day": current.isoformat()}
                 break
             if current in seen:
-                problems[key] = f"{current.isoformat()} 与第 {seen[current]} 行重复"
+                problems[key] = _("%(day)s 与第 %(line)s 行重复") % {"day": current.isoformat(), "line": seen[current]}
                 break
             seen[current] = number
             days.append(ParsedDay(current, kind, name, number))
@@ -104,5 +106,5 @@ def parse_calendar_file(text: str) -> list[ParsedDay]:
     if problems:
         raise ImportInvalid(fields=problems)
     if not days:
-        raise ImportInvalid("文件中没有任何日期条目", fields={"file": "empty"})
+        raise ImportInvalid(_("文件中没有任何日期条目"), fields={"file": "empty"})
     return days

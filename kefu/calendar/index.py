@@ -21,6 +21,8 @@ from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 from . import errors
 from .conf import ServiceHours
 
@@ -62,7 +64,7 @@ class WorkingDayIndex:
         offset = day.toordinal() - self.base
         if not 0 <= offset < self.size:
             raise errors.DeadlineError(
-                f"日期 {day.isoformat()} 超出日历索引范围（{self.first.year}–{self.last.year}年）",
+                _("日期 %(day)s 超出日历索引范围（%(first)s–%(last)s年）") % {"day": day.isoformat(), "first": self.first.year, "last": self.last.year},
                 code=errors.OUT_OF_RANGE)
         return offset
 
@@ -74,7 +76,7 @@ class WorkingDayIndex:
 
     def _work_at(self, k: int) -> int:
         if k >= len(self.work):
-            raise errors.DeadlineError(f"期限超出日历索引范围（至{self.last.year}年）", code=errors.OUT_OF_RANGE)
+            raise errors.DeadlineError(_("期限超出日历索引范围（至%(last)s年）") % {"last": self.last.year}, code=errors.OUT_OF_RANGE)
         return self.work[k]
 
     def nth_working_after(self, offset: int, n: int) -> int:

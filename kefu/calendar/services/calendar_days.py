@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kefu.audit.services import record
 from kefu.pii.validators import reject_c3
@@ -46,11 +47,11 @@ def _calendar_changed(*, changed_from: date, changed_to: date, reason: str) -> i
 def _check_day(day: date, kind: str) -> None:
     first, last = conf.index_years()
     if not first <= day.year <= last:
-        raise errors.InvalidCalendarDay(f"年份须在 {first}–{last} 之间", fields={"date": "out_of_range"})
+        raise errors.InvalidCalendarDay(_("年份须在 %(first)s–%(last)s 之间") % {"first": first, "last": last}, fields={"date": "out_of_range"})
     if kind not in DayKind.values:
         raise errors.InvalidCalendarDay(fields={"kind": "invalid"})
     if kind == DayKind.WORKDAY and day.weekday() < 5:
-        raise errors.InvalidCalendarDay("调休上班日必须是周六或周日", fields={"kind": "weekday_workday"})
+        raise errors.InvalidCalendarDay(_("调休上班日必须是周六或周日"), fields={"kind": "weekday_workday"})
 
 
 def set_calendar_day(*, day: date, kind: str, name: str = "", actor: Any, reason: str = "",
@@ -82,7 +83,7 @@ def remove_calendar_day(*, day: date, actor: Any, reason: str = "") -> None:
     with transaction.atomic():
         entry = CalendarDay.objects.select_for_update().filter(date=day).first()
         if entry is None:
-            raise errors.InvalidCalendarDay(f"{day.isoformat()} 没有节假日或调休记录", code="calendar.day_not_found",
+            raise errors.InvalidCalendarDay(_("%(day)s 没有节假日或调休记录") % {"day": day.isoformat()}, code="calendar.day_not_found",
                                             status=404)
         record(actor=actor, action="calendar.day_removed", obj=entry, reason=reason,
                changes={"kind": [entry.kind, None], "name": [entry.name, None]})
@@ -141,7 +142,7 @@ def import_calendar(*, text: str, actor: Any, filename: str = "", replace: bool 
             summary.removed = len(stale)
             changed.extend(stale)
         for year in years:
-            cal_year, _ = CalendarYear.objects.select_for_update().get_or_create(year=year)
+            cal_year, _created = CalendarYear.objects.select_for_update().get_or_create(year=year)
             if source and cal_year.source != source:
                 cal_year.source = source[:200]
                 cal_year.save(update_fields=["source"])
@@ -166,13 +167,13 @@ def publish_year(*, year: int, actor: Any, source: str = "") -> CalendarYear:
     reject_c3(source)
     first, last = conf.index_years()
     if not first <= year <= last:
-        raise errors.InvalidCalendarDay(f"年份须在 {first}–{last} 之间", fields={"year": "out_of_range"})
+        raise errors.InvalidCalendarDay(_("年份须在 %(first)s–%(last)s 之间") % {"first": first, "last": last}, fields={"year": "out_of_range"})
     with transaction.atomic():
-        cal_year, _ = CalendarYear.objects.select_for_update().get_or_create(year=year)
+        cal_year, _created = CalendarYear.objects.select_for_update().get_or_create(year=year)
         if cal_year.status == YearStatus.PUBLISHED:
             return cal_year
         if not CalendarDay.objects.filter(year=year).exists():
-            raise errors.InvalidCalendarDay(f"{year}年尚无任何节假日条目，请先导入后再发布",
+            raise errors.InvalidCalendarDay(_("%(year)s年尚无任何节假日条目，请先导入后再发布") % {"year": year},
                                             code="calendar.year_empty", fields={"year": "empty"})
         cal_year.status, cal_year.published_at = YearStatus.PUBLISHED, timezone.now()
         cal_year.published_by = actor if getattr(actor, "pk", None) else None
@@ -191,7 +192,7 @@ def unpublish_year(*, year: int, actor: Any, reason: str) -> CalendarYear:
     with transaction.atomic():
         cal_year = CalendarYear.objects.select_for_update().filter(year=year).first()
         if cal_year is None or cal_year.status != YearStatus.PUBLISHED:
-            raise errors.InvalidCalendarDay(f"{year}年未发布", code="calendar.year_not_published", status=409)
+            raise errors.InvalidCalendarDay(_("%(year)s年未发布") % {"year": year}, code="calendar.year_not_published", status=409)
         cal_year.status = YearStatus.DRAFT
         cal_year.save(update_fields=["status"])
         _calendar_changed(changed_from=date(year, 1, 1), changed_to=date(year, 12, 31), reason=f"撤回{year}年发布")

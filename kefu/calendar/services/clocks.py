@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditKind
 from kefu.audit.services import record
@@ -30,7 +31,7 @@ TRANSITIONS: dict[str, set[str]] = {
 def transition(*, clock: DeadlineClock, to: str) -> None:
     if to not in TRANSITIONS[clock.status]:
         raise errors.ClockStateError(
-            f"计时器状态为「{clock.get_status_display()}」，不能变为「{ClockStatus(to).label}」",
+            _("计时器状态为「%(status)s」，不能变为「%(to)s」") % {"status": clock.get_status_display(), "to": ClockStatus(to).label},
             fields={"status": clock.status, "to": to})
     clock.status = to
 
@@ -40,7 +41,7 @@ def policy_in_force(code: str, on: date) -> DeadlinePolicy:
     policy = (DeadlinePolicy.objects.filter(code=code, effective_from__lte=on)
               .order_by("-effective_from", "-version").first())
     if policy is None:
-        raise errors.PolicyNotFound(f"期限规则「{code}」不存在或在 {on.isoformat()} 尚未生效",
+        raise errors.PolicyNotFound(_("期限规则「%(code)s」不存在或在 %(day)s 尚未生效") % {"code": code, "day": on.isoformat()},
                                     fields={"policy_code": code})
     return policy
 
@@ -80,7 +81,7 @@ def start_clock(*, subject: models.Model, purpose: str, policy_code: str, starte
     """Start a deadline clock on any saved object; one open clock per (subject, purpose)."""
     started_at = _moment(started_at, "started_at")
     if subject.pk is None:
-        raise errors.CalendarError("计时对象尚未保存", code="calendar.subject_unsaved")
+        raise errors.CalendarError(_("计时对象尚未保存"), code="calendar.subject_unsaved")
     policy = policy_in_force(policy_code, _local_date(started_at))
     content_type = ContentType.objects.get_for_model(subject)
     index = get_index()
@@ -89,7 +90,7 @@ def start_clock(*, subject: models.Model, purpose: str, policy_code: str, starte
                       .filter(content_type=content_type, object_id=str(subject.pk), purpose=purpose)
                       .exclude(status=ClockStatus.STOPPED).first())
         if open_clock is not None:
-            raise errors.ClockStateError("该对象的同一用途已有计时器在运行", code="calendar.clock_already_open",
+            raise errors.ClockStateError(_("该对象的同一用途已有计时器在运行"), code="calendar.clock_already_open",
                                          fields={"clock_id": open_clock.pk})
         result = compute_on(index, started_at.astimezone(SHANGHAI), policy.unit, policy.amount)
         clock = DeadlineClock.objects.create(
@@ -108,11 +109,11 @@ def pause_clock(*, clock: DeadlineClock, at: datetime, actor: Any, reason: str) 
     at = _moment(at, "at")
     reject_c3(reason or "")
     if not (reason or "").strip():
-        raise errors.CalendarError("暂停必须说明原因", code="calendar.reason_required", fields={"reason": "required"})
+        raise errors.CalendarError(_("暂停必须说明原因"), code="calendar.reason_required", fields={"reason": "required"})
     with transaction.atomic():
         locked = _locked(clock)
         if at < locked.started_at:
-            raise errors.CalendarError("暂停时间早于起算时间", code="calendar.invalid_time", fields={"at": "too_early"})
+            raise errors.CalendarError(_("暂停时间早于起算时间"), code="calendar.invalid_time", fields={"at": "too_early"})
         transition(clock=locked, to=ClockStatus.PAUSED)
         locked.paused_at = at
         locked.save(update_fields=["status", "paused_at", "updated_at"])
@@ -127,7 +128,7 @@ def _close_open_pause(index: WorkingDayIndex, clock: DeadlineClock, at: datetime
     for pause in pauses:
         if pause.resumed_at is None:
             if at < pause.paused_at:
-                raise errors.CalendarError("恢复时间早于暂停时间", code="calendar.invalid_time",
+                raise errors.CalendarError(_("恢复时间早于暂停时间"), code="calendar.invalid_time",
                                            fields={"at": "before_pause"})
             pause.resumed_at = at
             pause.save(update_fields=["resumed_at"])
@@ -176,13 +177,13 @@ def change_clock_policy(*, clock: DeadlineClock, policy_code: str, actor: Any, r
     """Switch an open clock to another policy (e.g. a regulatory extension), counted from the same start."""
     reject_c3(reason or "")
     if not (reason or "").strip():
-        raise errors.CalendarError("变更期限规则必须说明原因", code="calendar.reason_required",
+        raise errors.CalendarError(_("变更期限规则必须说明原因"), code="calendar.reason_required",
                                    fields={"reason": "required"})
     index = get_index()
     with transaction.atomic():
         locked = _locked(clock)
         if locked.status == ClockStatus.STOPPED:
-            raise errors.ClockStateError("计时器已停止，不能变更期限规则")
+            raise errors.ClockStateError(_("计时器已停止，不能变更期限规则"))
         old_policy = locked.policy
         policy = policy_in_force(policy_code, _local_date(locked.started_at))
         locked.policy, locked.unit, locked.amount = policy, policy.unit, policy.amount

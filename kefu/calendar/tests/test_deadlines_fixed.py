@@ -1,6 +1,6 @@
 """Fixed cases on the official calendar (seeded by migration from chinese-calendar)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -125,3 +125,11 @@ def test_iso_variants_are_read(text):
 def test_24_00_means_the_next_midnight():
     assert deadline("2026-10-09T24:00:00+08:00", "working_days", 0) == "2026-10-10T23:59:59+08:00"
     assert deadline("2026-10-09T24:00:00+08:00", "hours", 1) == "2026-10-10T01:00:00+08:00"
+
+
+def test_hours_count_elapsed_time_across_a_foreign_dst_change():
+    # 8 Mar 2026 02:00 New York springs forward; Shanghai has no DST, so elapsed time is all that counts.
+    received = datetime(2026, 3, 8, 1, 30, tzinfo=ZoneInfo("America/New_York"))  # 06:30 UTC
+    result = compute_deadline(received_at=received, unit="hours", amount=2)
+    assert result.isoformat() == "2026-03-08T16:30:00+08:00"
+    assert result.deadline - received == timedelta(hours=2)
