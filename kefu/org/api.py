@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from kefu.common.errors import NotFound
 
@@ -74,7 +74,7 @@ def my_tokens(request):
 def create_token(request, payload: TokenIn):
     require_perm(request.user, P.API_TOKEN_MANAGE)
     token, raw = issue_token(user=request.user, actor=request.user, name=payload.name, days=payload.days)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None}, summary="吊销API令牌")
@@ -83,4 +83,4 @@ def delete_token(request, token_id: int):
     if token is None or not (token.user_id == request.user.pk or request.user.has_kefu_perm(P.ORG_MANAGE)):
         raise NotFound()
     revoke_token(token_id=token_id, actor=request.user)
-    return 204, None
+    return Status(204, None)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -40,5 +42,9 @@ class MfaRequiredMiddleware:
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated and user.requires_mfa and not user.is_verified()
                 and not request.path.startswith(MFA_EXEMPT_PREFIXES)):
-            return redirect(reverse("org:mfa") + "?next=" + request.path)
+            target = reverse("org:mfa") + "?" + urlencode({"next": request.get_full_path()}, safe="/")
+            if getattr(request, "htmx", False):
+                # An HTMX fragment request must not swap the MFA page into the current page.
+                return HttpResponse(status=204, headers={"HX-Redirect": target})
+            return redirect(target)
         return self.get_response(request)
