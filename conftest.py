@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from kefu.common.testing import ApiClient, make_user
+
+# Property tests: caches under var/ (git-ignored), no example database, no wall-clock deadline on a busy
+# 2-core machine.
+set_hypothesis_home_dir(Path(__file__).resolve().parent / "var" / "hypothesis")
+hypothesis_settings.register_profile("kefu", database=None, deadline=None)
+hypothesis_settings.load_profile("kefu")
 
 # Browser fixtures (browser, page) for every app's @pytest.mark.browser tests; see kefu/common/browser.py.
 pytest_plugins = ["kefu.common.browser"]
