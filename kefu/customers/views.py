@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from kefu.common.errors import KefuError, NotFound
@@ -79,7 +80,15 @@ def lookup(request):
     query = (request.GET.get("q") or "").strip()
     candidates = _search(request, query) if query else None
     if candidates is not None and len(candidates) == 1 and request.GET.get("go") == "1":
-        return redirect(reverse("customers:detail", kwargs={"pk": candidates[0].pk}))
+        target = reverse("customers:detail", kwargs={"pk": candidates[0].pk})
+        if request.GET.get("interaction"):
+            target += "?" + urlencode({"interaction": request.GET["interaction"]})
+        if request.htmx:
+            # A swap would put the whole 360 page inside the result list: let htmx navigate instead.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
     template = "customers/_candidates.html" if request.htmx else "customers/lookup.html"
     return render(request, template, {"query": query, "candidates": candidates,
                                       "interaction": request.GET.get("interaction", "")})

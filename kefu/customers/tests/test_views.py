@@ -15,7 +15,9 @@ def test_lookup_page_enter_opens_the_single_match(customers, people):
     page = client.get("/customers/")
     assert page.status_code == 200 and 'autofocus' in page.content.decode()
     r = client.get("/customers/", {"q": "13912345678", "go": "1", "interaction": "CALL-7"})
-    assert r.status_code == 302 and r["Location"] == f"/customers/{customers['C0001'].pk}/"
+    assert r.status_code == 302 and r["Location"] == f"/customers/{customers['C0001'].pk}/?interaction=CALL-7"
+    r = client.get("/customers/", {"q": "139 1234 5678", "go": "1"}, **HTMX)
+    assert r.status_code == 204 and r["HX-Redirect"] == f"/customers/{customers['C0001'].pk}/"
     r = client.get("/customers/", {"q": "13912345678"}, **HTMX)
     body = r.content.decode()
     assert r.status_code == 200 and "王*国" in body and "139****5678" in body and "13912345678" not in body
