@@ -71,3 +71,26 @@ def test_auditor_passes_mfa_and_sees_the_audit_log(page, live_server, org_tree, 
         page.get_by_role("button", name="查询").click()
     page.locator("#audit-table").get_by_text("auth.mfa_verified").first.wait_for()
     screenshot(page, "audit_log_zh")
+
+
+def test_login_and_mfa_setup_pages_render(page, live_server, org_tree, user_factory):
+    from kefu.common.browser import current_totp
+
+    user_factory("maint_b", roles=["system_maintainer"], unit=org_tree["CC"])
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert page.evaluate("document.activeElement.id") == "id_username"  # autofocus: type right away
+    screenshot(page, "login_zh")
+    page.keyboard.type("maint_b")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/accounts/mfa/" in page.url
+    qr = page.get_by_role("img", name="TOTP 二维码")
+    assert qr.is_visible() and qr.evaluate("img => img.naturalWidth") > 0  # rendered locally, not fetched
+    screenshot(page, "mfa_setup_zh")
+    page.fill("#id_otp_token", current_totp("maint_b"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.rstrip("/") == live_server.url.rstrip("/")
+    assert page.get_by_text("双因素认证已通过").is_visible()
