@@ -42,6 +42,9 @@ def setup_django(args) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
     os.environ.setdefault("KEFU_LOG_LEVEL", "WARNING")
     os.environ.setdefault("KEFU_DEBUG", "0")
+    if args.light_pin:
+        # Isolates the IVR's own step cost from the deliberate argon2 cost (never do this in production).
+        os.environ["KEFU_IVR_PIN_HASH"] = '{"time_cost": 1, "memory_cost": 1024, "parallelism": 1}'
     import django
 
     django.setup()
@@ -107,6 +110,7 @@ class Caller:
     def __init__(self, port: int, uniqueid: str, keys: list[tuple[str, str]], think_ms: int, rng: random.Random):
         self.port, self.uniqueid, self.keys, self.think_ms, self.rng = port, uniqueid, keys, think_ms, rng
         self.steps: list[tuple[str, float]] = []
+        self.first: list[tuple[str, float]] = []  # keys sent -> first command back (silence the caller hears)
 
     async def run(self, arrival_s: float = 0.0) -> None:
         await asyncio.sleep(arrival_s)
@@ -116,12 +120,15 @@ class Caller:
         writer.write("".join(f"{k}: {v}\n" for k, v in env.items()).encode() + b"\n")
         await writer.drain()
         pending = list(self.keys)
-        sent_at, label = time.perf_counter(), "start"
+        sent_at, label, waiting_first = time.perf_counter(), "start", True
         while True:
             raw = await reader.readline()
             if not raw:
                 break
             cmd = raw.decode().strip()
+            if waiting_first:
+                self.first.append((label, (time.perf_counter() - sent_at) * 1000))
+                waiting_first = False
             if cmd.startswith("GET DATA") or cmd.startswith("HANGUP") or cmd.startswith('SET VARIABLE KEFU_ACTION'):
                 self.steps.append((label, (time.perf_counter() - sent_at) * 1000))
                 label = "end"
@@ -132,7 +139,7 @@ class Caller:
                     break
                 label, key = pending.pop(0)
                 await asyncio.sleep(self.rng.uniform(0.5, 1.5) * self.think_ms / 1000)
-                sent_at = time.perf_counter()
+                sent_at, waiting_first = time.perf_counter(), True
                 writer.write(f"200 result={key}\n".encode())
             elif cmd.startswith("STREAM FILE"):
                 writer.write(b"200 result=0 endpos=8000\n")
@@ -184,6 +191,7 @@ def report(name: str, callers: list[Caller]) -> tuple[dict, dict]:
     steps = [ms for c in callers for label, ms in c.steps if label != "pin"]
     pins = [ms for c in callers for label, ms in c.steps if label == "pin"]
     s, p = summarize(steps), summarize(pins)
+    f = summarize([ms for c in callers for label, ms in c.first if label != "pin"])
     by_label: dict[str, list[float]] = {}
     for c in callers:
         for label, ms in c.steps:
@@ -191,6 +199,7 @@ def report(name: str, callers: list[Caller]) -> tuple[dict, dict]:
     print("  per step kind p50: " + ", ".join(f"{k}={statistics.median(v):.1f}ms" for k, v in sorted(by_label.items())))
     print(f"{name:<24} steps n={s['n']:<5} p50={s['p50']:6.1f} ms  p95={s['p95']:6.1f} ms  "
           f"p99={s['p99']:6.1f} ms  max={s['max']:6.1f} ms | PIN step p50={p['p50']:6.1f} p99={p['p99']:6.1f} ms")
+    print(f"{'':<24} first response (keys -> first prompt command) p50={f['p50']:6.1f} ms  p99={f['p99']:6.1f} ms")
     return s, p
 
 
@@ -235,6 +244,8 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=40)
     parser.add_argument("--think-ms", type=int, default=3000, help="mean time between keys (callers listen to prompts)")
     parser.add_argument("--workers", type=int, default=None, help="FastAGI database threads (default: server's)")
+    parser.add_argument("--light-pin", action="store_true",
+                        help="cheap argon2 parameters, to measure the IVR without the deliberate PIN hash cost")
     args = parser.parse_args()
     setup_django(args)
     from kefu.ivr import prompts

@@ -16,8 +16,12 @@ def _get(name: str, default: Any) -> Any:
     if hasattr(settings, name):
         return getattr(settings, name)
     raw = os.environ.get(name)
-    if raw is None or isinstance(default, (dict, list)):
+    if raw is None:
         return default
+    if isinstance(default, (dict, list)):
+        import json
+
+        return json.loads(raw)
     return raw if isinstance(default, str) or default is None else type(default)(raw)
 
 

@@ -206,18 +206,28 @@ class FastAgiServer:
                                                                   event=event))
 
     async def _play(self, session: AgiSession, prompts: list, escape: str) -> str:
-        """Play prompts; returns the key pressed to interrupt them (barge-in) or ""."""
+        """Play prompts; returns the key pressed to interrupt them (barge-in) or "". Consecutive text-only
+        prompts go out as one VERBOSE line (one round trip instead of one per segment)."""
+        pending_text: list[str] = []
+
+        async def flush() -> None:
+            if pending_text:
+                await session.command(protocol.verbose("".join(pending_text)))
+                pending_text.clear()
+
         for prompt in prompts:
+            path = None if prompt.say_digits else agi_file(prompt)
+            if not prompt.say_digits and path is None:
+                pending_text.append("[…]" if prompt.sensitive else prompt.text)
+                continue
+            await flush()
             if prompt.say_digits:
                 response = await session.command(protocol.say_digits(prompt.say_digits, escape))
             else:
-                path = agi_file(prompt)
-                if path is None:
-                    await session.command(protocol.verbose(prompt.text if not prompt.sensitive else "[prompt]"))
-                    continue
                 response = await session.command(protocol.stream_file(path, escape))
             if escape and response.result not in ("", "0") and response.result.isdigit():
                 return chr(int(response.result))
+        await flush()
         return ""
 
     async def _ask(self, session: AgiSession, ask: Ask):

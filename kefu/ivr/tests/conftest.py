@@ -8,6 +8,7 @@ import random
 from datetime import date
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from kefu.common.testing import ApiClient, make_user
@@ -42,7 +43,6 @@ def _seed_optional(app: str) -> None:
 
 def make_core_customer(serial: int, *, balance_fen: int = 1_000_000) -> dict:
     from kefu.corebank import fakes
-    from kefu.corebank.ledger import Line, internal_account, lock_accounts, post_journal
     from kefu.corebank.models import CifCustomer, LedgerAccount, Medium
 
     customer = CifCustomer.objects.create(
@@ -54,12 +54,19 @@ def make_core_customer(serial: int, *, balance_fen: int = 1_000_000) -> dict:
     card = Medium.objects.create(number=fakes.debit_card_no(serial), kind="debit", customer=customer,
                                  account=account, issued_at=date(2020, 1, 1), expires="12/29")
     if balance_fen:
-        cash = internal_account("GL-CASH")
-        locked = lock_accounts([account.pk, cash.pk])
-        post_journal(lines=[Line(locked[account.pk], balance_fen, "现金存入"), Line(locked[cash.pk], -balance_fen, "现金存入")],
-                     kind="deposit", channel="counter", description="现金存入", posted_at=timezone.now())
+        with transaction.atomic():
+            _deposit(account, balance_fen)
     return {"cif_no": customer.cif_no, "mobile": customer.mobile, "card_no": card.number,
             "account_no": account.account_no, "customer": customer, "account": account}
+
+
+def _deposit(account, balance_fen: int) -> None:
+    from kefu.corebank.ledger import Line, internal_account, lock_accounts, post_journal
+
+    cash = internal_account("GL-CASH")
+    locked = lock_accounts([account.pk, cash.pk])
+    post_journal(lines=[Line(locked[account.pk], balance_fen, "现金存入"), Line(locked[cash.pk], -balance_fen, "现金存入")],
+                 kind="deposit", channel="counter", description="现金存入", posted_at=timezone.now())
 
 
 @pytest.fixture
