@@ -64,6 +64,8 @@ OPEN_STATUSES = frozenset({
     Status.NEW, Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.WAITING_CUSTOMER,
     Status.RETURNED, Status.ESCALATED, Status.PENDING_SIGNOFF, Status.RESOLVED, Status.RECHECK,
 })
+# Statuses that still need someone's action (queues): open ones plus those awaiting callback or closing.
+ACTIVE_STATUSES = OPEN_STATUSES | {Status.ANSWERED, Status.REPLIED, Status.CALLED_BACK}
 # Statuses in which a unit is working on the case (handler actions allowed).
 HANDLING_STATUSES = frozenset({Status.DISPATCHED, Status.IN_PROGRESS, Status.ESCALATED, Status.RECHECK})
 

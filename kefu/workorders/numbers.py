@@ -21,7 +21,8 @@ SEQUENCE_DIGITS = 6
 def next_number(*, kind: str, at: datetime | None = None) -> str:
     prefix = NUMBER_PREFIX[kind]
     day = timezone.localtime(at or timezone.now()).date()
-    with transaction.atomic():
+    # No savepoint of our own: inside the caller's transaction the row lock is held to its commit anyway.
+    with transaction.atomic(savepoint=False):
         row = NumberSequence.objects.select_for_update().filter(prefix=prefix, day=day).first()
         if row is None:
             try:

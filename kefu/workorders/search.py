@@ -38,11 +38,15 @@ def _clean(term: str) -> str:
     return "".join(ch for ch in term if ch.isalnum() or ch == "_")
 
 
-def update_document(workorder: WorkOrder) -> None:
-    notes = " ".join(workorder.notes.values_list("body", flat=True)) if workorder.pk else ""
+def update_document(workorder: WorkOrder, *, new: bool = False) -> None:
+    """(Re)build the search document; ``new`` skips the notes lookup and the upsert for a fresh case."""
+    notes = "" if new else " ".join(workorder.notes.values_list("body", flat=True))
     text = " ".join([workorder.number, workorder.title, workorder.description, notes])
     tokens = " ".join(_clean(t) for t in tokenize(text) if _clean(t))
-    SearchDocument.objects.update_or_create(workorder=workorder, defaults={"tokens": tokens})
+    if new:
+        SearchDocument.objects.create(workorder=workorder, tokens=tokens)
+    else:
+        SearchDocument.objects.update_or_create(workorder=workorder, defaults={"tokens": tokens})
 
 
 def query_terms(q: str) -> list[str]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from kefu.org.visibility import get_visible_or_404
 
 from . import conf
-from .choices import OPEN_STATUSES, ExtensionStatus
+from .choices import ACTIVE_STATUSES, OPEN_STATUSES, ExtensionStatus
 from .models import ExtensionRequest, WorkOrder
 
 
@@ -77,14 +77,14 @@ def filter_workorders(qs: QuerySet[WorkOrder], *, status: list[str] | None = Non
 
 
 def my_queue(user: Any) -> QuerySet[WorkOrder]:
-    return visible_workorders(user).filter(Q(assignee=user) | Q(owner=user), status__in=OPEN_STATUSES)
+    return visible_workorders(user).filter(Q(assignee=user) | Q(owner=user), status__in=ACTIVE_STATUSES)
 
 
 def unit_queue(user: Any) -> QuerySet[WorkOrder]:
     unit = getattr(user, "unit", None)
     if unit is None:
         return WorkOrder.objects.none()
-    return visible_workorders(user).filter(handling_unit__path__startswith=unit.path, status__in=OPEN_STATUSES)
+    return visible_workorders(user).filter(handling_unit__path__startswith=unit.path, status__in=ACTIVE_STATUSES)
 
 
 def pending_extensions(user: Any) -> QuerySet[ExtensionRequest]:

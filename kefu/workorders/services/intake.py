@@ -168,13 +168,17 @@ def create_workorder(*, actor: Any, kind: str, channel: str, title: str, descrip
             created_by=actor if getattr(actor, "pk", None) else None, received_at=received_at,
             source_ref=(source_ref or "")[:200], interaction_ref=str(getattr(interaction, "pk", interaction) or "")[:64],
         )
-        try:
-            with transaction.atomic():
-                wo.save(force_insert=True)
-        except IntegrityError as exc:
-            if source_ref and WorkOrder.objects.filter(channel=channel, source_ref=wo.source_ref).exists():
-                raise DuplicateSource(fields={"source_ref": source_ref}) from exc
-            raise
+        if wo.source_ref:
+            # A savepoint only where a duplicate can happen (a gateway retrying the same message).
+            try:
+                with transaction.atomic():
+                    wo.save(force_insert=True)
+            except IntegrityError as exc:
+                if WorkOrder.objects.filter(channel=channel, source_ref=wo.source_ref).exists():
+                    raise DuplicateSource(fields={"source_ref": source_ref}) from exc
+                raise
+        else:
+            wo.save(force_insert=True)
         add_accounts(workorder=wo, numbers=extra.get("accounts") or [])
         from ..repeat import flag_repeat
 
@@ -189,7 +193,7 @@ def create_workorder(*, actor: Any, kind: str, channel: str, title: str, descrip
             "amount_fen": amount_fen, "handling_unit": str(intake_unit or ""), "source_ref": wo.source_ref})
         from ..search import update_document
 
-        update_document(wo)
+        update_document(wo, new=True)
         from ..notifications import notify_customer
 
         if kind != Kind.CONSULTATION:
@@ -230,4 +234,5 @@ def _triage_feedback(*, text: str, predicted: dict, corrected: dict, actor_id: A
     from kefu.org.models import User
 
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    record_triage_feedback(text=text, predicted=predicted, corrected=corrected, actor=actor, source="workorders")
+    record_triage_feedback(text=text, predicted=predicted, corrected=corrected, actor=actor,
+                           source="workorder_intake")
