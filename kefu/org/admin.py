@@ -15,7 +15,9 @@ class AuditedAdminMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        changed = {f: str(form.cleaned_data.get(f)) for f in (form.changed_data if change else form.fields)}
+        names = form.changed_data if change else form.fields
+        # Never put a password (password1/password2 of the add form, the hash) into the trail.
+        changed = {f: str(form.cleaned_data.get(f)) for f in names if "password" not in f}
         record(actor=request.user, action=f"admin.{'changed' if change else 'created'}", obj=obj, changes=changed)
 
     def delete_model(self, request, obj):

@@ -124,13 +124,21 @@ def mask_text(text: str) -> str:
     return _MOBILE_RE.sub(_mask_mobile_match, text)
 
 
+def is_secret_field(name: str) -> bool:
+    """C3 or credential field names, also with suffixes: ``password1``, ``new_pin``, ``api_token``, ``cvv2``."""
+    key = name.lower()
+    return (key in C3_FIELD_NAMES or key in {"track1", "track2", "pin_block"} or key.startswith("pin_")
+            or key.endswith(("_pin", "_otp", "token_hash"))
+            or any(part in key for part in ("password", "passwd", "secret", "cvv", "cvn2")))
+
+
 def mask_for_audit(field: str, value: Any) -> Any:
     """Mask a value for storage in the audit trail, recursing into dicts and lists by field name."""
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
             key = str(k)
-            if key.lower() in C3_FIELD_NAMES:
+            if is_secret_field(key):
                 out[key] = "[C3 removed]"
             else:
                 out[key] = mask_for_audit(key, v)

@@ -63,3 +63,28 @@ def test_visibility_by_unit(org_tree, user_factory):
     assert visible == {"BR-DC", "BR-DC-01", "BR-DC-02", "BR-DC-03"}
     center = user_factory("cc_v", roles=["agent"], unit=org_tree["CC"])
     assert center.visible_unit_paths() is None
+
+
+def test_admin_user_creation_is_audited_without_the_password(org_tree, user_factory):
+    from kefu.audit.models import AuditEntry
+    from kefu.org.models import User
+
+    admin = user_factory("root_a", roles=["admin"], unit=org_tree["HO-IT"], is_staff=True, is_superuser=True)
+    client = page_client(admin)
+    response = client.post("/admin/org/user/add/", {
+        "username": "new_agent", "password1": "Sup3r$ecretPass", "password2": "Sup3r$ecretPass",
+        "usable_password": "true"})
+    assert response.status_code == 302, response.content[:500]
+    assert User.objects.filter(username="new_agent").exists()
+    entry = AuditEntry.objects.filter(action="admin.created", object_repr="new_agent").get()
+    assert "Sup3r$ecretPass" not in str(entry.changes) and entry.changes.get("username") == "new_agent"
+
+
+def test_secret_field_names_never_reach_the_trail(db):
+    from kefu.audit.services import record
+
+    entry = record(actor=None, action="test.secrets", changes={
+        "password1": "abc", "new_pin": "1234", "api_token_hash": "x", "client_secret": "y", "cvv2": "123",
+        "status": "ok"})
+    assert entry.changes["status"] == "ok"
+    assert all(v == "[C3 removed]" for k, v in entry.changes.items() if k != "status")
