@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from kefu.common.errors import NotFound
 
@@ -48,8 +48,9 @@ def me(request):
 
 
 class TokenIn(Schema):
-    name: str = ""
-    days: int = 90
+    name: str = Field("", max_length=100)
+    # Tokens from the API always expire (a non-expiring token needs the CLI: issue_token --days 0).
+    days: int = Field(90, ge=1, le=365)
 
 
 class TokenOut(Schema):

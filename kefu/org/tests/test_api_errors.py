@@ -26,6 +26,10 @@ def test_malformed_json_is_400(maintainer_api, raw):
     ({"days": [1]}, "days"),
     ({"name": {"a": 1}}, "name"),
     ({"days": None}, "days"),
+    ({"days": 0}, "days"),
+    ({"days": -5}, "days"),
+    ({"days": 100000}, "days"),
+    ({"name": "x" * 101}, "name"),
 ])
 def test_wrong_types_are_422_with_fields(maintainer_api, payload, field):
     response = maintainer_api.post("/me/tokens", payload)
