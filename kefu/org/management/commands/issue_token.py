@@ -13,6 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=None, help="validity in days (0 = no expiry)")
 
     def handle(self, *args, username, name, days, **options):
+        if days is not None and days < 0:
+            raise CommandError("--days must be 0 (no expiry) or more")
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"no active user {username!r}")
