@@ -27,6 +27,20 @@ OTHER_BANKS = [("中国工商银行", "621226"), ("中国建设银行", "621700"
                ("中国银行", "621661"), ("招商银行", "622588"), ("交通银行", "622262")]
 
 
+def fast_luhn_digit(partial: str) -> str:
+    """The Luhn check digit of ``partial`` in one pass (the bulk generator makes millions of numbers);
+    tests check it against ``kefu.pii.checks.luhn_check_digit``."""
+    total = 0
+    for position, char in enumerate(reversed(partial)):
+        digit = ord(char) - 48
+        if position % 2 == 0:  # doubled: these sit at odd positions once the check digit is appended
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return str((10 - total % 10) % 10)
+
+
 def chinese_name(rng: random.Random) -> str:
     given = "".join(rng.choice(GIVEN_CHARS) for _ in range(rng.choice((1, 2, 2))))
     return rng.choice(SURNAMES) + given
@@ -58,17 +72,17 @@ def cif_no(serial: int, prefix: str = "C") -> str:
 
 def account_no(serial: int, index: int, branch_digit: int = 1) -> str:
     partial = f"1100{branch_digit}{serial:09d}{index:02d}"
-    return partial + luhn_check_digit(partial)
+    return partial + fast_luhn_digit(partial)
 
 
 def debit_card_no(serial: int, index: int = 0) -> str:
     partial = f"{DEBIT_BIN}{serial:09d}{index:03d}"
-    return partial + luhn_check_digit(partial)
+    return partial + fast_luhn_digit(partial)
 
 
 def credit_card_no(serial: int) -> str:
     partial = f"{CREDIT_BIN}{serial:09d}"
-    return partial + luhn_check_digit(partial)
+    return partial + fast_luhn_digit(partial)
 
 
 def passbook_no(serial: int, index: int = 0) -> str:

@@ -37,8 +37,9 @@ OWN_BANK_NAME = "本行"
 
 
 def _limit_rule(cif_no: str, channel: str) -> tuple[int, int, int]:
-    rule = (TransferLimitRule.objects.filter(channel=channel, cif_no=cif_no).first()
-            or TransferLimitRule.objects.filter(channel=channel, cif_no="").first())
+    # The customer's own rule wins over the channel default ("" sorts last in descending order).
+    rule = (TransferLimitRule.objects.filter(channel=channel, cif_no__in=[cif_no, ""])
+            .order_by("-cif_no").first())
     if rule is not None:
         return rule.per_transaction_fen, rule.daily_fen, rule.daily_count
     per_txn, daily = default_limits().get(channel, default_limits()["phone"])
@@ -160,8 +161,7 @@ def _transfer_locked(*, from_account_no: str, payee_id: str, amount_fen: int, id
     per_txn, daily, daily_count = _limit_rule(cif_no, channel)
     if amount_fen > per_txn:
         raise LimitExceeded("超过单笔转账限额", fields={"amount_fen": "per_transaction", "limit_fen": per_txn})
-    usage, _ = DailyUsage.objects.select_for_update().get_or_create(
-        cif_no=cif_no, channel=channel, day=timezone.localdate(now))
+    usage = _lock_usage(cif_no=cif_no, channel=channel, day=timezone.localdate(now))
     if usage.used_fen + amount_fen > daily:
         raise LimitExceeded("超过当日累计转账限额", fields={"amount_fen": "daily", "limit_fen": daily,
                                                     "used_today_fen": usage.used_fen})
@@ -183,6 +183,17 @@ def _transfer_locked(*, from_account_no: str, payee_id: str, amount_fen: int, id
     return TransferResult(transfer_id=journal.txn_id, idempotency_key=idempotency_key, status="posted",
                           amount_fen=amount_fen, from_account_no=source.account_no, to_account_no=payee.account_no,
                           posted_at=_aware(journal.posted_at), balance_after_fen=postings[0].balance_after_fen)
+
+
+def _lock_usage(*, cif_no: str, channel: str, day) -> DailyUsage:
+    """The day's usage row, locked. INSERT ... ON CONFLICT DO NOTHING first, so two first transfers of the
+    day from different accounts of one customer never fail on the unique key (and need no savepoint)."""
+    rows = DailyUsage.objects.select_for_update().filter(cif_no=cif_no, channel=channel, day=day)
+    usage = rows.first()
+    if usage is None:
+        DailyUsage.objects.bulk_create([DailyUsage(cif_no=cif_no, channel=channel, day=day)], ignore_conflicts=True)
+        usage = rows.get()
+    return usage
 
 
 def _aware(value: datetime) -> datetime:
