@@ -20,6 +20,21 @@ def test_create_complaint_numbers_owner_deadlines_and_audit(complaint, wo_users)
     actions = list(WorkOrderEvent.objects.filter(workorder=complaint).values_list("action", flat=True))
     assert actions[0] == "created" and "accept" in actions
     assert AuditEntry.objects.filter(object_id=str(complaint.pk), action="workorder.created").exists()
+    from kefu.workorders.notifications import notifications_for
+
+    ack = [n for n in notifications_for(complaint) if n.template_code == "workorder.acknowledged"]
+    assert len(ack) == 1 and ack[0].channel == "sms" and complaint.number in ack[0].body
+    assert "13800138000" not in ack[0].to_masked
+
+
+def test_ivr_intake_stays_new_until_an_agent_accepts(wo_users, seeded):
+    from kefu.workorders.services import transition
+
+    wo = create_workorder(actor=wo_users["ivr"], kind="complaint", channel="ivr", title="语音留言投诉",
+                          description="客户语音留言", contact_phone="13800138002", auto_accept=False)
+    assert wo.status == Status.NEW and wo.owner is None
+    wo = transition(workorder=wo, action="accept", actor=wo_users["agent2"])
+    assert wo.owner == wo_users["agent2"] and wo.status == Status.ACCEPTED
 
 
 def test_numbers_are_sequential_per_prefix_and_day(wo_users, seeded):

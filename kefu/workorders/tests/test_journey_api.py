@@ -40,6 +40,9 @@ def test_complaint_journey_phone_to_recheck(wo_users, seeded, org_tree):
         wo = WorkOrder.objects.get(number=number)
         assert timezone.localtime(wo.regulatory_due_at).date() == (START + timedelta(days=15)).date()
         assert wo.due_at <= wo.regulatory_due_at
+        from kefu.calendar.deadlines import compute_deadline
+
+        assert wo.due_at == compute_deadline(received_at=START, unit="working_days", amount=7).deadline
         assert "dispatch" in created["allowed_actions"] and "resolve" not in created["allowed_actions"]
 
         # Recusal: the outlet complained about cannot handle it.
