@@ -78,18 +78,34 @@ def _best(probs: dict[str, float]) -> tuple[str, float]:
     return label, round(float(probs[label]), 4)
 
 
+def _compatible(kind: str, intent: str) -> bool:
+    # The complaint_* intents describe complaints; every other intent may go with any kind.
+    return kind == "complaint" or not intent.startswith("complaint_")
+
+
+def _kind_and_intent(probs: dict[str, dict[str, float]]) -> tuple[str, str]:
+    """The most probable compatible (kind, intent) pair: p(kind) * p(intent)."""
+    best, best_score = ("consultation", "other"), -1.0
+    for kind, p_kind in probs["kind"].items():
+        for intent, p_intent in probs["intent"].items():
+            score = p_kind * p_intent
+            if score > best_score and _compatible(kind, intent):
+                best, best_score = (kind, intent), score
+    return best
+
+
 def combine(probs: dict[str, dict[str, float]], hits: rules.RuleHits) -> TriageResult:
     """Model probabilities + rule hits -> one consistent result."""
-    kind, kind_p = _best(probs["kind"])
-    intent, intent_p = _best(probs["intent"])
+    if hits.urgent:
+        # Money at risk now or a stranded vulnerable customer: a complaint whatever the wording.
+        probs = {**probs, "kind": {"complaint": 1.0}}
+    kind, intent = _kind_and_intent(probs)
     business, business_p = _best(probs["business"])
-    confidence = {"kind": kind_p, "intent": intent_p, "business": business_p}
-    if hits.urgent and kind != "complaint":
-        kind, confidence["kind"] = "complaint", max(RULE_CONFIDENCE, probs["kind"].get("complaint", 0.0))
-    elif intent.startswith("complaint_") and kind != "complaint":
-        # A complaint intent outranks a weak kind guess: the two must agree.
-        kind = "complaint"
-        confidence["kind"] = round(float(probs["kind"].get("complaint", 0.0)), 4)
+    confidence = {
+        "kind": max(RULE_CONFIDENCE, _p(probs, "kind", kind)) if hits.urgent else _p(probs, "kind", kind),
+        "intent": _p(probs, "intent", intent),
+        "business": business_p,
+    }
     if kind != "complaint":
         return TriageResult(kind, intent, None, None, business, confidence, hits.signals)
     category, confidence["category"] = _best(probs.get("category") or {"service": 0.0})
@@ -98,8 +114,12 @@ def combine(probs: dict[str, dict[str, float]], hits: rules.RuleHits) -> TriageR
         severity, confidence["severity"] = "urgent", max(RULE_CONFIDENCE, confidence["severity"])
     elif hits.major and severity == "general":
         severity = "major"
-        confidence["severity"] = max(RULE_CONFIDENCE, round(float(probs["severity"].get("major", 0.0)), 4))
+        confidence["severity"] = max(RULE_CONFIDENCE, _p(probs, "severity", "major"))
     return TriageResult(kind, intent, category, severity, business, confidence, hits.signals)
+
+
+def _p(probs: dict[str, dict[str, float]], label: str, value: str) -> float:
+    return round(float(probs.get(label, {}).get(value, 0.0)), 4)
 
 
 def triage_many(texts: list[str], *, model: TriageModel | None = None) -> list[TriageResult]:
