@@ -50,7 +50,9 @@ class SearchHit:
 
 class _Holder:
     def __init__(self) -> None:
-        self.lock = threading.Lock()
+        # Queries and incremental updates never interleave: a posting list must not change while a query
+        # walks it. Holding one lock costs little since the GIL serialises pure-Python work anyway.
+        self.lock = threading.RLock()
         self.index: SearchIndex | None = None
         self.seq = -1
         self.generation = ""
@@ -236,4 +238,5 @@ def search(query: str, *, audience: str = Audience.AGENT, limit: int = 10) -> li
     if not query or not query.strip():
         return []
     limit = max(1, min(int(limit), 50))
-    return run_search(current_index(), query[:200], audience=audience, limit=limit)
+    with _holder.lock:
+        return run_search(current_index(), query[:200], audience=audience, limit=limit)

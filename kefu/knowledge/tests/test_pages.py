@@ -41,9 +41,13 @@ def test_public_faq_lists_only_published_customer_articles(articles, categories,
 
 def test_public_feedback_counts_anonymously(articles):
     pk = articles["public"].pk
-    response = Client().post(reverse("knowledge:faq_feedback", args=[pk]), {"helpful": "0"})
+    customer = Client()
+    response = customer.post(reverse("knowledge:faq_feedback", args=[pk]), {"helpful": "0"})
     assert response.status_code == 200
-    assert Article.objects.get(pk=pk).not_helpful_count == 1
+    customer.post(reverse("knowledge:faq_feedback", args=[pk]), {"helpful": "0"})  # same session: once
+    Client().post(reverse("knowledge:faq_feedback", args=[pk]), {"helpful": "1"})
+    counts = Article.objects.values_list("helpful_count", "not_helpful_count").get(pk=pk)
+    assert counts == (1, 1)
     assert Client().post(reverse("knowledge:faq_feedback", args=[articles["internal"].pk]),
                          {"helpful": "1"}).status_code == 404
 
@@ -70,6 +74,8 @@ def test_assist_partial_top3(articles, people):
 def test_editor_and_review_pages(categories, people):
     author = Client()
     author.force_login(people["author"])
+    editor = author.get(reverse("knowledge:new")).content.decode()
+    assert 'name="paraphrases"' in editor and 'name="effective_until"' in editor
     response = author.post(reverse("knowledge:new"), {
         "kind": "faq", "category": "fees", "audience": "customer", "title": "跨行取款手续费",
         "question": "跨行取款收费吗", "paraphrases": "他行ATM取钱要手续费吗\n跨行取现收费", "body": "每笔2元。",
@@ -77,11 +83,15 @@ def test_editor_and_review_pages(categories, people):
     assert response.status_code == 302
     version = Article.objects.get(title="跨行取款手续费").versions.get()
     assert version.paraphrases == ["他行ATM取钱要手续费吗", "跨行取现收费"] and version.tags == ["手续费", "ATM"]
+    page = author.get(reverse("knowledge:version", args=[version.pk])).content.decode()
+    assert 'value="submit"' in page and 'value="approve"' not in page
+    assert author.get(reverse("knowledge:version_edit", args=[version.pk])).status_code == 200
     author.post(reverse("knowledge:transition", args=[version.pk]), {"action": "submit"})
     lead = Client()
     lead.force_login(people["approver"])
     assert "跨行取款手续费" in lead.get(reverse("knowledge:review")).content.decode()
     assert "跨行取款手续费" not in author.get(reverse("knowledge:review")).content.decode()
+    assert 'value="approve"' in lead.get(reverse("knowledge:version", args=[version.pk])).content.decode()
     lead.post(reverse("knowledge:transition", args=[version.pk]), {"action": "approve"})
     version.refresh_from_db()
     assert version.status == "pending_compliance"

@@ -13,6 +13,8 @@ from ..models import Category
 from ..search import search
 from .common import attachment_response
 
+VOTED_KEY = "kb_faq_voted"
+
 
 @require_GET
 def faq(request):
@@ -46,8 +48,12 @@ def faq_feedback(request, pk: int):
     if not form.is_valid():
         return render(request, "knowledge/_faq_feedback.html", {"article": item, "error": _("请选择是否有帮助")},
                       status=422)
-    services.record_feedback(article=item, helpful=form.cleaned_data["helpful"], actor=None,
-                             channel=FeedbackChannel.CUSTOMER, comment=form.cleaned_data["comment"])
+    # One vote per article per browser session keeps anonymous counts meaningful.
+    voted = set(request.session.get(VOTED_KEY, []))
+    if item.pk not in voted:
+        services.record_feedback(article=item, helpful=form.cleaned_data["helpful"], actor=None,
+                                 channel=FeedbackChannel.CUSTOMER, comment=form.cleaned_data["comment"])
+        request.session[VOTED_KEY] = sorted(voted | {item.pk})[-200:]
     return render(request, "knowledge/_faq_feedback.html", {"article": item, "thanks": True})
 
 
