@@ -82,9 +82,8 @@ class ChangeField(models.TextChoices):
     MARKETING_OPT_OUT = "marketing_opt_out", _("拒绝营销")
     DISABILITY = "disability", _("残障")
     NEEDS_INTERPRETER = "needs_interpreter", _("需要翻译")
-    SEGMENT = "segment", _("客户分层")
-    VALUE_TIER = "value_tier", _("价值等级")
-    LIFECYCLE_STAGE = "lifecycle_stage", _("生命周期阶段")
+    # Segment, value tier and lifecycle stage are derived from the core bank on every sync, so they are
+    # not changeable by request (a manual value would silently be overwritten).
 
 
 # Maker-checker: a change to one of these needs a second person's approval before it applies.

@@ -80,7 +80,8 @@ def load_customer_360(*, customer: Customer, user: Any, interaction_ref: str = "
         "profile": masked_profile(customer),
         "verified": verified,
         "interaction": interaction_ref,
-        "verification_factors": [str(f) for f in available_factors(customer)],
+        # Only asked for before verification (the form is not shown afterwards).
+        "verification_factors": [] if verified else [str(f) for f in available_factors(customer)],
         "accounts": bank.accounts,
         "cards": bank.cards,
         "transactions": bank.transactions if verified else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,17 +13,12 @@ from kefu.pii.crypto import blind_index
 from kefu.pii.masking import mask_address, mask_email, mask_id_number, mask_mobile, mask_name
 from kefu.pii.validators import reject_c3
 
-from ..choices import ChangeField, ContactChannel, IdType, LifecycleStage, Segment, ValueTier
+from ..choices import ChangeField, ContactChannel, IdType
 from ..errors import CustomerInvalid
 from ..models import Customer, CustomerPhone
 
 BOOLEAN_FIELDS = {ChangeField.MARKETING_OPT_OUT, ChangeField.DISABILITY, ChangeField.NEEDS_INTERPRETER}
-CHOICE_FIELDS = {
-    ChangeField.PREFERRED_CHANNEL: ContactChannel,
-    ChangeField.SEGMENT: Segment,
-    ChangeField.VALUE_TIER: ValueTier,
-    ChangeField.LIFECYCLE_STAGE: LifecycleStage,
-}
+CHOICE_FIELDS = {ChangeField.PREFERRED_CHANNEL: ContactChannel}
 
 
 def clean_name(value: str) -> str:
@@ -39,6 +35,17 @@ def clean_mobile(value: str, field: str = "mobile") -> str:
     if not is_valid_mobile(number):
         raise CustomerInvalid(_("手机号码格式不正确"), code="customers.invalid_mobile", fields={field: "invalid"})
     return number
+
+
+_LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$")
+
+
+def clean_phone(value: str, field: str = "phone") -> str:
+    """A mobile number, or a landline with area code (010-12345678), normalised to digits."""
+    number = normalize_mobile(value or "")
+    if is_valid_mobile(number) or _LANDLINE_RE.fullmatch(number):
+        return number
+    raise CustomerInvalid(_("电话号码格式不正确"), code="customers.invalid_phone", fields={field: "invalid"})
 
 
 def clean_id(id_type: str, value: str) -> str:
@@ -93,8 +100,10 @@ def clean_change_value(field: str, value: Any, *, customer: Customer) -> str:
         return clean_name(str(value))
     if field == ChangeField.ID_NUMBER:
         return clean_id(customer.id_type, str(value))
-    if field in (ChangeField.SMS_PHONE, ChangeField.EXTRA_PHONE):
+    if field == ChangeField.SMS_PHONE:
         return clean_mobile(str(value), field)
+    if field == ChangeField.EXTRA_PHONE:
+        return clean_phone(str(value), field)
     if field == ChangeField.EMAIL:
         return clean_email(str(value))
     if field == ChangeField.ADDRESS:
@@ -159,8 +168,9 @@ def set_sms_phone(customer: Customer, number: str) -> None:
         CustomerPhone.objects.filter(pk=phone.pk).update(is_sms=True)
 
 
-def add_phone(customer: Customer, number: str, kind: str = "mobile") -> CustomerPhone:
+def add_phone(customer: Customer, number: str, kind: str = "") -> CustomerPhone:
     index = blind_index("mobile", number)
+    kind = kind or ("mobile" if is_valid_mobile(number) else "home")
     phone, _created = CustomerPhone.objects.get_or_create(customer=customer, number_index=index,
                                                           defaults={"number": number, "kind": kind})
     return phone

@@ -33,6 +33,7 @@ from .fields import (
     clean_id,
     clean_mobile,
     clean_name,
+    clean_phone,
     clean_text,
     masked,
     set_id_number,
@@ -188,7 +189,7 @@ def _sync_cards(customer: Customer, cards: list[Any]) -> None:
 
 def add_contact_phone(*, customer: Customer, number: str, kind: str, actor: Any) -> None:
     with transaction.atomic():
-        phone = add_phone(customer, clean_mobile(number), kind)
+        phone = add_phone(customer, clean_phone(number), kind)
         record(actor=actor, action="customers.phone_added", obj=customer, changes={"phone": phone.number})
 
 

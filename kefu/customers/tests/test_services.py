@@ -131,3 +131,18 @@ def test_consent_withdrawal_is_obeyed(customers, people):
     services.withdraw_consent(consent=m, channel="phone", actor=people["agent"])
     c.refresh_from_db()
     assert c.marketing_opt_out and not services.has_consent(customer=c, purpose="marketing")
+
+
+def test_extra_landline_phone_is_found_by_screen_pop(customers, people):
+    c = customers["C0002"]
+    services.request_change(customer=c, field="extra_phone", new_value="010-6655 4433", reason="客户留单位电话",
+                            actor=people["agent"])
+    phone = CustomerPhone.objects.get(customer=c, is_sms=False)
+    assert phone.kind == "home" and phone.number == "01066554433"
+    assert [x.cif_no for x in selectors.find_by_phone("01066554433")] == ["C0002"]
+    with pytest.raises(CustomerInvalid):
+        services.request_change(customer=c, field="extra_phone", new_value="12345", reason="错误号码",
+                                actor=people["agent"])
+    with pytest.raises(CustomerInvalid):
+        services.request_change(customer=c, field="segment", new_value="private", reason="手工调整",
+                                actor=people["agent"])
