@@ -68,3 +68,38 @@ def test_queues_branch_view_and_board(complaint, wo_users):
     board = _login(wo_users["lead"]).get("/workorders/board/")  # the director's MFA is the login's business
     assert board.status_code == 200 and complaint.number.encode() in board.content
     assert _login(wo_users["agent"]).get("/workorders/board/").status_code == 403
+
+
+def test_triage_suggestions_endpoint(wo_users, seeded, monkeypatch):
+    from dataclasses import dataclass
+
+    import kefu.assist.triage as triage_module
+
+    @dataclass
+    class Fake:
+        kind: str = "complaint"
+        category: str = "product"
+        severity: str = "major"
+        business: str = "credit_card"
+
+    monkeypatch.setattr(triage_module, "is_available", lambda: True)
+    monkeypatch.setattr(triage_module, "triage", lambda text: Fake())
+    response = _login(wo_users["agent"]).post("/workorders/triage/", {"title": "信用卡年费", "description": "投诉"})
+    assert response.status_code == 200
+    assert b'data-field="severity" data-value="major"' in response.content
+    monkeypatch.setattr(triage_module, "is_available", lambda: False)
+    empty = _login(wo_users["agent"]).post("/workorders/triage/", {"title": "x"})
+    assert empty.status_code == 200 and b"data-field" not in empty.content
+
+
+def test_intake_records_triage_correction(wo_users, seeded, monkeypatch, django_capture_on_commit_callbacks):
+    calls = []
+    import kefu.assist.services as assist_services
+
+    monkeypatch.setattr(assist_services, "record_triage_feedback", lambda **kw: calls.append(kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _login(wo_users["agent"]).post("/workorders/new/", {
+            "kind": "complaint", "channel": "phone", "severity": "general", "title": "转账未到账",
+            "preferred_reply_channel": "phone", "triage_kind": "consultation", "triage_severity": "general"})
+    assert response.status_code == 302
+    assert calls and calls[0]["predicted"]["kind"] == "consultation" and calls[0]["corrected"]["kind"] == "complaint"
