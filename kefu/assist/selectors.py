@@ -73,7 +73,8 @@ def _workorder_items(user: Any, since: datetime, end: datetime) -> list[tuple[da
     if stamp is None or "kind" not in names:
         return None
     manager = WorkOrder.objects
-    qs = manager.visible_to(user) if hasattr(manager, "visible_to") else manager.all()
+    # No user = a centre-wide report whose caller checked its own permission; a user sees their rows.
+    qs = manager.visible_to(user) if user is not None and hasattr(manager, "visible_to") else manager.all()
     qs = qs.filter(kind="complaint", **{f"{stamp}__gte": since, f"{stamp}__lt": end})
     text_fields = [n for n in ("title", "description") if n in names]
     rows = list(qs.order_by(f"-{stamp}").values(stamp, *text_fields)[:MAX_WORKORDERS])

@@ -85,3 +85,13 @@ def test_triage_try_page(trained, agent, client):
     assert response.status_code == 200 and "unauthorized_transaction" in body and "fraud" in body
     empty = client.post(reverse("assist:triage"), {"text": ""}, HTTP_HX_REQUEST="true")
     assert empty.status_code == 200 and 'role="alert"' in empty.content.decode()
+
+
+def test_hot_topics_module_for_reports(db, monkeypatch):
+    from kefu.assist.hot_topics import weekly_hot_topics as for_reports
+
+    monkeypatch.setattr("kefu.assist.selectors._workorder_items", lambda *a, **k: None)
+    _log("complaint_privacy", ["泄露"], 1)
+    result = for_reports()
+    assert result["topics"][0]["code"] == "complaint_privacy"
+    assert result["topics"][0]["current"] == 1 and result["total_current"] == 1
