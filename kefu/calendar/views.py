@@ -105,7 +105,9 @@ def import_days(request):
     denied = _guard(request, CalendarPerm.MANAGE)
     if denied:
         return denied
-    context: dict = {"years": selectors.years()}
+    next_year = timezone.now().astimezone(SHANGHAI).year + 1
+    context: dict = {"years": selectors.years(), "next_year": next_year,
+                     "next_year_missing": next_year not in get_index().published}
     if request.method == "POST":
         text = request.POST.get("text", "")
         upload = request.FILES.get("file")

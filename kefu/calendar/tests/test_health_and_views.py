@@ -72,7 +72,10 @@ def test_import_page_is_for_maintainers_and_uploads_a_file(agent, maintainer):
 
     assert page_client(agent).get("/calendar/import/").status_code == 403
     client = page_client(maintainer)
-    assert client.get("/calendar/import/").status_code == 200
+    with time_machine.travel(datetime(2026, 11, 22, 10, tzinfo=SH), tick=False):
+        page = page_client(maintainer).get("/calendar/import/")
+    assert page.status_code == 200 and "2027年节假日安排尚未发布" in page.content.decode()
+    client = page_client(maintainer)  # a fresh session: the travelled one looks idle now
     upload = SimpleUploadedFile("2027.csv", "2027-01-01,holiday,元旦\n2027-02-06,workday,春节\n".encode())
     response = client.post("/calendar/import/", {"file": upload, "publish": "on"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "已发布" in response.content.decode()
