@@ -73,21 +73,28 @@ class EffectRunner:
 
     # ----------------------------------------------------------------- identity
     def do_lookup_medium(self, *, number: str, kind: str) -> dict[str, Any]:
+        """A card, passbook or account number → its owner. For a loss report an account number stands for
+        the passbook of that account."""
         from kefu.corebank.adapter import UnknownObject
 
-        cif_no, medium_kind = "", "card"
+        medium_no = number
         try:
             card = self.core.get_card(number)
             cif_no, medium_kind = card.cif_no, ("passbook" if card.kind == "passbook" else "card")
         except UnknownObject:
             try:
                 account = self.core.get_account(number)
-                cif_no, medium_kind = account.cif_no, "passbook"
             except UnknownObject:
                 return {"found": False}
+            cif_no, medium_kind = account.cif_no, "passbook"
+            if kind != "any":
+                passbooks = [c for c in self.core.list_cards(cif_no)
+                             if c.kind == "passbook" and c.account_no == number]
+                if passbooks:
+                    medium_no = passbooks[0].card_no
         if kind == "card" and medium_kind != "card":
             return {"found": False}
-        return {"found": True, "cif_no": cif_no, "medium_ref": make_ref(number), "last4": number[-4:],
+        return {"found": True, "cif_no": cif_no, "medium_ref": make_ref(medium_no), "last4": medium_no[-4:],
                 "kind": medium_kind, **pins.credential_state(cif_no)}
 
     def do_verify_pin(self, *, cif_no: str, pin: str) -> dict[str, Any]:

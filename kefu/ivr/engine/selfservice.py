@@ -301,7 +301,8 @@ class SelfServiceMixin(_Base):
         if done.error or not data.get("found"):
             st["phase"] = "loss_number"
             return self.invalid(st, "未查询到该卡或存折，")
-        st["w"].update(medium_ref=data["medium_ref"], last4=data["last4"], owner=data["cif_no"])
+        st["w"].update(medium_ref=data["medium_ref"], last4=data["last4"], owner=data["cif_no"],
+                       kind=data.get("kind") or st["w"]["kind"])
         if st["verified"] and st["cif_no"] == data["cif_no"]:
             return self.loss_confirm(st)
         st["w"]["auth_cif"] = data["cif_no"]

@@ -242,3 +242,24 @@ def test_permissions(bank, org_tree, user_factory):
     from kefu.ivr.models import IvrCall
 
     assert IvrCall.objects.get(call_id=body["call_id"]).channel == "softphone"
+
+
+@pytest.mark.django_db
+def test_passbook_loss_by_account_number(bank, gw_client):
+    from datetime import date
+
+    from kefu.corebank.models import Medium
+
+    Medium.objects.create(number="PB000000001", kind="passbook", customer=bank["a"]["customer"],
+                          account=bank["a"]["account"], issued_at=date(2020, 1, 1))
+    call_id = start(gw_client)["call_id"]
+    send(gw_client, call_id, "3")
+    send(gw_client, call_id, "2")
+    body = send(gw_client, call_id, bank["a"]["account_no"] + "#")
+    assert "电话银行密码" in texts(body)
+    body = send(gw_client, call_id, PIN + "#")
+    assert "存折" in texts(body)
+    body = send(gw_client, call_id, "1")
+    assert "挂失成功" in texts(body), texts(body)
+    assert Medium.objects.get(number="PB000000001").status in {"lost", "frozen"}
+    assert Medium.objects.get(number=bank["a"]["card_no"]).status == "active"
