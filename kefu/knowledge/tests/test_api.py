@@ -95,3 +95,16 @@ def test_answer_endpoint(article, people):
     response = ApiClient(people["agent"]).get("/knowledge/answer", q="银行卡丢了怎么办")
     assert response.status_code == 200
     assert response.json()["article_id"] == article.pk and 0 <= response.json()["confidence"] <= 1
+
+
+def test_list_filters_and_query_count(publish, people, django_assert_max_num_queries):
+    card = publish(title="信用卡年费", body="刷卡满6次免次年年费。", category="credit-card")
+    publish(title="借记卡换卡", body="到期换卡免费。")
+    client = ApiClient(people["agent"])
+    body = client.get("/knowledge/articles", category="credit-card").json()
+    assert body["count"] == 1 and body["results"][0]["id"] == card.pk
+    for i in range(5):
+        publish(title=f"网点公告{i}", body="营业时间调整。", tags=["网点"])
+    with django_assert_max_num_queries(8):
+        body = client.get("/knowledge/articles", page_size=50).json()
+    assert body["count"] == 7 and body["results"][0]["tags"] in (["网点"], [])
