@@ -22,7 +22,7 @@ ACTIVE = [S.ALERTING, S.ANSWERED, S.HELD]
 
 def _candidate_agent(interaction: Interaction) -> AgentProfile | None:
     skill_id = interaction.queue.skill_id
-    qs = AgentProfile.objects.select_for_update(skip_locked=True).filter(skills__id=skill_id)
+    qs = AgentProfile.objects.select_for_update(skip_locked=True, of=("self",)).filter(skills__id=skill_id)
     if interaction.channel in (ContactChannel.PHONE, ContactChannel.VIDEO):
         return qs.filter(state=AgentState.READY).order_by("idle_since", "pk").first()
     busy_phone = Q(interactions__status__in=ACTIVE, interactions__channel__in=[ContactChannel.PHONE,
@@ -47,7 +47,7 @@ def route_waiting(*, actor: Any = None, limit: int = 50) -> int:
                    .order_by("-priority", "queued_at", "pk").values_list("pk", flat=True)[:limit])
     for interaction_id in waiting:
         with transaction.atomic():
-            interaction = (Interaction.objects.select_for_update(skip_locked=True).select_related("queue")
+            interaction = (Interaction.objects.select_for_update(skip_locked=True, of=("self",)).select_related("queue")
                            .filter(pk=interaction_id, status=S.QUEUED).first())
             if interaction is None:
                 continue

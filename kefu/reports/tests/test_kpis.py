@@ -100,3 +100,22 @@ def test_occupancy_from_agent_time(center):
 
 def test_buckets_are_half_hours_in_shanghai():
     assert bucket_of(datetime(2026, 11, 23, 1, 47, tzinfo=ZoneInfo("UTC"))) == datetime(2026, 11, 23, 9, 30, tzinfo=SH)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sql_rebuild_matches_python(center):
+    from django.db import connection
+
+    from kefu.reports.rollups import rebuild_interaction_rollups_sql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("set-based rebuild is PostgreSQL-only (SQLite uses the Python rebuild)")
+    queue, agent = center
+    handled_call(queue, agent, 0, wait=25, talk=60, acw=10, csat=4)
+    handled_call(queue, agent, 200, wait=5, talk=90, acw=5, code="wo", csat=1)
+    abandoned_call(queue, 400, wait=30)
+    abandoned_call(queue, 500, wait=2)
+    cols = [f.name for f in InteractionRollup._meta.fields if f.name not in ("id", "team")]
+    incremental = sorted(InteractionRollup.objects.values_list(*cols))
+    rebuild_interaction_rollups_sql(start=T0 - timedelta(hours=1), end=T0 + timedelta(hours=1))
+    assert sorted(InteractionRollup.objects.values_list(*cols)) == incremental
