@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from .choices import LABELS
 from .conf import training_seed
 from .model import TriageModel, train
 from .store import save
+
+logger = logging.getLogger("kefu.assist")
 
 CORPUS_PATH = Path(__file__).resolve().parent / "data" / "corpus.jsonl"
 HELDOUT_PATH = Path(__file__).resolve().parent / "data" / "heldout.jsonl"
@@ -24,13 +27,21 @@ def corpus_rows(path: Path | None = None) -> list[dict]:
 
 
 def feedback_rows() -> list[dict]:
-    """Corrections kept for training, oldest first (so the fingerprint is stable as rows are added)."""
+    """Corrections kept for training, oldest first (so the fingerprint is stable as rows are added).
+
+    An unmigrated or unreachable database means no corrections yet, not a failed training: the CLI
+    must work on a fresh checkout.
+    """
+    from django.db import DatabaseError
+
     from .models import TriageFeedback
 
-    rows = []
-    for fb in TriageFeedback.objects.filter(used_for_training=True).order_by("pk"):
-        rows.append({"text": fb.text, **fb.labels()})
-    return rows
+    try:
+        return [{"text": fb.text, **fb.labels()}
+                for fb in TriageFeedback.objects.filter(used_for_training=True).order_by("pk")]
+    except DatabaseError:
+        logger.warning("triage feedback not readable (database not migrated?): training on the corpus only")
+        return []
 
 
 def build_model(*, seed: int | None = None, include_feedback: bool = True, corpus: Path | None = None,
