@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
+from kefu.audit.choices import AuditKind
+from kefu.audit.services import record
 from kefu.common.errors import NotFound
 from kefu.org.access import require_perm
 from kefu.org.models import Unit
@@ -178,7 +180,10 @@ def cases(request):
 @router.get("/cases/{number}", response=CaseOut, summary="可疑案件详情")
 def case_detail(request, number: str):
     require_perm(request.user, CP.RISK_CASE_VIEW)
-    return get_visible_or_404(selectors.cases_visible_to(request.user), request.user, number=number)
+    case = get_visible_or_404(selectors.cases_visible_to(request.user), request.user, number=number)
+    record(actor=request.user, action="customers.case_viewed", obj=case, kind=AuditKind.READ,
+           changes={"channel": "api"})
+    return case
 
 
 @router.post("/cases/{number}/transition", response=CaseOut, summary="可疑案件状态流转")

@@ -267,7 +267,13 @@ def case_detail(request, number: str):
         services.transition_case(case=case, to=request.POST.get("to", ""), actor=request.user,
                                  resolution=request.POST.get("resolution", ""))
         return redirect(reverse("customers:case_detail", kwargs={"number": number}))
+    from kefu.audit.choices import AuditKind
+    from kefu.audit.services import record
+
     from .choices import CASE_TRANSITIONS, CaseStatus
+
+    record(actor=request.user, action="customers.case_viewed", obj=case, kind=AuditKind.READ,
+           changes={"channel": "web"})
 
     return render(request, "customers/case_detail.html", {
         "case": case, "next_states": [(s, CaseStatus(s).label) for s in sorted(CASE_TRANSITIONS.get(case.status, set()))],

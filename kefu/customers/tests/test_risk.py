@@ -23,6 +23,7 @@ def test_flagged_case_is_visible_to_risk_department_and_flagger_only(case, peopl
     assert case["subject"] == "transaction"
     assert ApiClient(people["risk"]).get(f"/customers/cases/{number}").status_code == 200
     assert ApiClient(people["dc_manager"]).get(f"/customers/cases/{number}").status_code == 200
+    assert AuditEntry.objects.filter(action="customers.case_viewed", actor_id=people["risk"].pk, kind="read").exists()
     colleague = user_factory("dc_colleague", roles=["branch_complaint_manager"], unit=org_tree["BR-DC"])
     outsiders = [people["xc_manager"], people["card_dept"], people["agent"], people["director"], colleague]
     for user in outsiders:
