@@ -180,6 +180,14 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind the load balancer (docs/deploy.md): it terminates TLS and sets X-Forwarded-Proto / -For.
+KEFU_TRUST_X_FORWARDED_FOR = os.environ.get("KEFU_TRUST_X_FORWARDED_FOR", "1" if PRODUCTION else "0") == "1"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = os.environ.get("KEFU_SSL_REDIRECT", "1") == "1"
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]  # plain-HTTP probes from the LB
+    SECURE_HSTS_SECONDS = int(os.environ.get("KEFU_HSTS_SECONDS", "31536000"))
+    SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 OTP_TOTP_ISSUER = "kefu"
