@@ -94,3 +94,7 @@ def agi_prompt_prefix() -> str:
 
 def public_base_url() -> str:
     return str(_get("KEFU_PUBLIC_BASE_URL", ""))
+
+
+def agi_pin_threads() -> int:
+    return int(_get("KEFU_IVR_AGI_PIN_THREADS", 1))

@@ -19,7 +19,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.db import DatabaseError, connection
 
-from .. import services
+from .. import conf, services
 from ..choices import CallChannel
 from ..engine import Ask, Digits, Hangup, HangupEvent, Timeout, Transfer
 from ..prompts import agi_file
@@ -81,8 +81,9 @@ class FastAgiServer:
         self.workers = workers or default_workers()
         self._actor: Any = None
         self._server: asyncio.Server | None = None
-        # CPU-heavy, lock-free preparation (argon2 PIN checks) runs beside the database thread(s).
-        self._cpu_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="agi-cpu")
+        # CPU-heavy, lock-free preparation (argon2 PIN checks) runs beside the database thread(s), on few
+        # threads: PIN checks queue among themselves instead of starving every other call's steps.
+        self._cpu_pool = ThreadPoolExecutor(max_workers=conf.agi_pin_threads(), thread_name_prefix="agi-pin")
 
     def _sync(self, fn):
         return sync_to_async(_db(fn), thread_sensitive=self.thread_sensitive)
