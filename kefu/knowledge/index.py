@@ -27,7 +27,8 @@ FIELD_B = {"title": 0.5, "questions": 0.6, "tags": 0.3, "body": 0.75}
 K1 = 1.2
 # Terms found in more than this share of articles are "common": they only re-score candidates.
 COMMON_FRACTION = 0.2
-PRUNE_MIN_DOCS = 1000  # small collections are scored exhaustively
+PRUNE_MIN_DOCS = 1000
+MAX_QUERY_TERMS = 12  # small collections are scored exhaustively
 
 
 @dataclass
@@ -162,7 +163,9 @@ class SearchIndex:
               accept: Callable[[Document], bool] | None = None) -> list[Match]:
         """Best ``limit`` documents for canonical ``terms`` among those ``accept`` lets through."""
         unique = list(dict.fromkeys(terms))
+        # Rarest first; a long text (an agent's notes) keeps only its most specific words.
         present = sorted((t for t in unique if t in self.postings), key=lambda t: len(self.postings[t]))
+        present = present[:MAX_QUERY_TERMS]
         scores: dict[int, float] = {}
         common = COMMON_FRACTION * len(self.docs) if len(self.docs) >= PRUNE_MIN_DOCS else float("inf")
         for term in present:
@@ -190,7 +193,8 @@ class SearchIndex:
         if len(results) < limit and len(scores) > window:
             ranked = sorted(scores, key=scores.__getitem__, reverse=True)
             results = self._accepted(ranked, scores, limit, accept)
-        return [Match(doc=d, score=s, matched=[t for t in unique if t in d.terms]) for d, s in results]
+        kept = set(present)
+        return [Match(doc=d, score=s, matched=[t for t in unique if t in kept and t in d.terms]) for d, s in results]
 
     def _accepted(self, ranked, scores, limit, accept):
         results = []
