@@ -70,3 +70,35 @@ def wallboard(now: datetime | None = None) -> dict[str, Any]:
         "total": total,
         "now": now,
     }
+
+
+def resolve_queue(code: str) -> Queue | None:
+    """A queue by its code, or by the IVR's queue name (``KEFU_IVR_QUEUE_MAP``, default ``phone-<name>``)."""
+    from django.conf import settings
+
+    mapped = getattr(settings, "KEFU_IVR_QUEUE_MAP", {}).get(code)
+    for candidate in (mapped, code, f"phone-{code}"):
+        if candidate:
+            queue = Queue.objects.filter(code=candidate, active=True).first()
+            if queue is not None:
+                return queue
+    return None
+
+
+class QueueStatus:
+    def __init__(self, waiting: int, estimated_wait_s: int) -> None:
+        self.waiting, self.estimated_wait_s = waiting, estimated_wait_s
+
+
+def queue_status(code: str) -> QueueStatus:
+    """How many wait in a queue and a rough expected wait (recent average handle time over ready agents)."""
+    from django.db.models import Avg
+
+    queue = resolve_queue(code)
+    if queue is None:
+        return QueueStatus(0, 0)
+    waiting = Interaction.objects.filter(queue=queue, status=InteractionStatus.QUEUED).count()
+    staffed = AgentProfile.objects.filter(skills=queue.skill).exclude(state__in=[AgentState.OFFLINE]).count() or 1
+    aht = Interaction.objects.filter(queue=queue, status=InteractionStatus.ENDED).order_by("-ended_at")[:50].aggregate(
+        a=Avg("talk_seconds"))["a"] or 180
+    return QueueStatus(waiting, int(waiting * aht / staffed))
