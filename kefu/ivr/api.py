@@ -47,7 +47,7 @@ def _check_access(user: Any) -> str:
     return CallChannel.SOFTPHONE
 
 
-def render_output(call_id: str, step: int, out: Output) -> dict[str, Any]:
+def render_output(call_id: str, step: int, out: Output, handoff: dict[str, Any] | None = None) -> dict[str, Any]:
     prompts = [prompt_payload(p) for p in out.prompts]
     body: dict[str, Any] = {"call_id": call_id, "step": step, "prompts": prompts}
     if isinstance(out, Ask):
@@ -55,7 +55,7 @@ def render_output(call_id: str, step: int, out: Output) -> dict[str, Any]:
         body["expect"] = {"max_digits": e.max_digits, "timeout_ms": e.timeout_ms, "terminator": e.terminator,
                           "barge_in": e.barge_in, "secret": e.secret}
     elif isinstance(out, Transfer):
-        body.update(action="transfer", queue=out.queue, context=out.context)
+        body.update(action="transfer", queue=out.queue, context=handoff or out.context)
     elif isinstance(out, Hangup):
         body.update(action="hangup", disposition=out.disposition)
     return body
@@ -66,7 +66,7 @@ def start_call(request, payload: CallIn):
     channel = _check_access(request.user)
     call, out = services.start_call(channel=channel, caller=payload.caller, called=payload.called,
                                     external_id=payload.external_id, actor=request.user)
-    return render_output(call.call_id, call.step, out)
+    return render_output(call.call_id, call.step, out, call.handoff)
 
 
 @router.post("/calls/{call_id}/input", summary="提交按键、超时或挂机")
@@ -78,7 +78,7 @@ def call_input(request, call_id: str, payload: InputIn):
         raise CallNotFound()  # a trainee's softphone never drives a real customer's call
     event = services.parse_event(digits=payload.digits, timeout=payload.timeout, hangup=payload.hangup)
     call, out = services.handle_input(call_id=call_id, event=event, actor=request.user, step=payload.step)
-    return render_output(call.call_id, call.step, out)
+    return render_output(call.call_id, call.step, out, call.handoff)
 
 
 @router.get("/calls/{call_id}/handoff", summary="转人工上下文")

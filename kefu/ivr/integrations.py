@@ -29,6 +29,23 @@ def find_customer(cif_no: str) -> Any:
         return None
 
 
+def ensure_customer(cif_no: str, actor: Any) -> Any:
+    """The kefu profile for a verified caller, created/refreshed from the core so the agent's screen can
+    pop the customer 360 (``kefu.customers.services.sync_customer_from_core``). Never breaks a call."""
+    from django.db import transaction
+
+    try:
+        from kefu.customers.services import sync_customer_from_core
+    except ImportError:
+        return find_customer(cif_no)
+    try:
+        with transaction.atomic():
+            return sync_customer_from_core(cif_no=cif_no, actor=actor)
+    except Exception:
+        logger.warning("customer sync for hand-off failed", exc_info=True)
+        return find_customer(cif_no)
+
+
 def customer_url(customer: Any) -> str:
     if customer is None:
         return ""

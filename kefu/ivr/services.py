@@ -21,7 +21,7 @@ from kefu.audit.services import record
 from kefu.pii import crypto
 from kefu.pii.masking import mask_mobile
 
-from . import conf, pins
+from . import conf, integrations, pins
 from .choices import CallChannel, CallStatus, Disposition
 from .effects import EffectRunner
 from .engine import Digits, Effect, Engine, HangupEvent, Timeout
@@ -60,7 +60,7 @@ def _drive(engine: Engine, runner: EffectRunner, st: dict[str, Any], out: Output
     raise RuntimeError("IVR step did not settle")
 
 
-def _persist(call: IvrCall, st: dict[str, Any], out: Output) -> None:
+def _persist(call: IvrCall, st: dict[str, Any], out: Output, actor: Any = None) -> None:
     call.state = st
     call.step = st["step"]
     call.path = st["path"][-200:]
@@ -77,6 +77,10 @@ def _persist(call: IvrCall, st: dict[str, Any], out: Output) -> None:
             call.disposition = Disposition.TRANSFERRED
             call.transferred_queue = out.queue
             call.handoff = out.context
+            if call.verified and call.cif_no:
+                customer = integrations.ensure_customer(call.cif_no, actor)
+                call.handoff = {**out.context, "customer_id": getattr(customer, "pk", None),
+                                "customer_url": integrations.customer_url(customer)}
             fields += ["transferred_queue", "handoff"]
         else:
             call.disposition = out.disposition or Disposition.ABANDONED
@@ -115,7 +119,7 @@ def start_call(*, channel: str, caller: str, called: str, actor: Any, external_i
                changes={"channel": channel, "caller": caller, "called": called, "flow_version": engine.flow["version"]})
         st, out = engine.start(call_id=call.call_id)
         st, out = _drive(engine, EffectRunner(call, actor), st, out)
-        _persist(call, st, out)
+        _persist(call, st, out, actor)
         if call.status == CallStatus.ENDED:
             _on_end(call, actor)
     return call, out
@@ -167,7 +171,7 @@ def handle_input(*, call_id: str, event: Any, actor: Any, step: int | None = Non
         engine = engine_for(call.flow_id)
         st, out = engine.feed(call.state, event)
         st, out = _drive(engine, EffectRunner(call, actor, pin_precheck=precheck), st, out)
-        _persist(call, st, out)
+        _persist(call, st, out, actor)
         if call.status == CallStatus.ENDED:
             _on_end(call, actor)
     return call, out

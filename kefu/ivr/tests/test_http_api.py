@@ -174,8 +174,13 @@ def test_zero_hands_off_with_context(bank, gw_client):
     assert ctx["verified"] is True and ctx["cif_no"] == bank["a"]["cif_no"]
     assert "account" in ctx["menu_path"] and ctx["last_intent"] == "balance"
     assert any(r["function"] == "balance" for r in ctx["results"])
+    # The verified caller's kefu profile exists (synced from the core) so the agent's screen pops the 360.
+    from kefu.customers.selectors import get_by_cif
+
+    customer = get_by_cif(bank["a"]["cif_no"])
+    assert customer is not None and ctx["customer_id"] == customer.pk
     r = gw_client.get(f"/ivr/calls/{call_id}/handoff")
-    assert r.status_code == 200 and r.json()["verified"] is True
+    assert r.status_code == 200 and r.json()["verified"] is True and r.json()["customer_id"] == customer.pk
     r = gw_client.post(f"/ivr/calls/{call_id}/input", {"digits": "1"})
     assert r.status_code == 409 and r.json()["code"] == "ivr.call_ended"
 
