@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 IDLE_KEY = "kefu_last_seen"
+EXPIRED_KEY = "kefu_session_expired"
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz", "/metrics", "/api/", "/i18n/",
                        "/jsi18n/", "/faq/", "/chat/widget", "/ws/")
 
@@ -23,9 +24,13 @@ class IdleSessionTimeoutMiddleware:
         session = request.session
         now = int(time.time())
         last = session.get(IDLE_KEY)
-        if last is not None and now - int(last) > settings.KEFU_SESSION_IDLE_SECONDS:
+        stale_cookie = bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME)) and session.session_key is None
+        if (last is not None and now - int(last) > settings.KEFU_SESSION_IDLE_SECONDS) or stale_cookie:
+            # Idle too long (or the stored session already expired, which happens at the same age).
             session.flush()
             request.session_expired = True
+            if not request.path.startswith("/api/"):
+                session[EXPIRED_KEY] = True  # the login page says why the user has to sign in again
         elif (session.session_key or session.modified) and (last is None or now - int(last) >= 60):
             # Touch at most once a minute so an active user's session does not write on every request.
             session[IDLE_KEY] = now

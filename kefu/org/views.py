@@ -22,6 +22,13 @@ class LoginView(auth_views.LoginView):
     template_name = "org/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from .middleware import EXPIRED_KEY
+
+        context = super().get_context_data(**kwargs)
+        context["session_expired"] = self.request.session.pop(EXPIRED_KEY, False)
+        return context
+
 
 class LogoutView(auth_views.LogoutView):
     pass

@@ -26,6 +26,7 @@ def test_idle_session_expires_after_30_minutes(agent):
     with time_machine.travel(start + timedelta(minutes=76), tick=False):
         response = client.get("/")
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+        assert "自动退出" in client.get(response["Location"]).content.decode()
         assert client.get("/api/v1/me").status_code == 401
 
 
