@@ -77,7 +77,7 @@ EN = {
         "Your role requires a one-time code. Scan the QR code with an authenticator app, or type the key "
         "by hand, then enter the 6-digit code.",
     "TOTP 二维码": "TOTP QR code", "请输入身份验证器上的6位验证码。": "Enter the 6-digit code from your authenticator.",
-    "验证码": "Code", "验证": "Verify",
+    "验证码": "Code", "验证": "Verify", "操作记录": "History", "暂无记录": "No entries yet",
     "您长时间未操作，为保护客户信息已自动退出，请重新登录。":
         "You were signed out after a period of inactivity to protect customer data. Please sign in again.",
     # Language names are shown in their own language.

@@ -99,3 +99,13 @@ def test_auditor_page_needs_permission_and_mfa(entries, agent, auditor):
     assert page_client(agent).get("/audit/").status_code == 403
     unverified = page_client(auditor, verify_mfa=False).get("/audit/")
     assert unverified.status_code == 302 and unverified["Location"].startswith("/accounts/mfa/")
+
+
+def test_history_include_lists_an_objects_entries(agent):
+    from django.template.loader import render_to_string
+
+    from kefu.audit.selectors import entries_for
+
+    record(actor=agent, action="org.user_touched", obj=agent, changes={"mobile": ["13812345678", "13912345678"]})
+    html = render_to_string("audit/_history.html", {"audit_entries": entries_for(agent)})
+    assert "org.user_touched" in html and "138****5678" in html and "13812345678" not in html
