@@ -14,12 +14,15 @@ URGENT_SIGNALS = ("fraud", "funds_missing", "stolen_card_in_use", "vulnerable_st
 MAJOR_SIGNALS = ("regulator", "media", "lawsuit", "repeat_complaint", "collective", "large_amount")
 
 # A question about prevention or a hypothetical is not a report ("怎么防止盗刷", "会不会被盗刷").
-_HYPOTHETICAL = re.compile(r"(防止|预防|以防|防范|怎么防|如何防|会不会|是否会|避免|万一|担心|怕被|小心)")
+_HYPOTHETICAL = re.compile(r"(防止|预防|以防|防范|怎么防|如何防|会不会|是否会|避免|万一|担心|怕被|小心|如果|假如|要是)")
+_CONDITIONAL_AFTER = re.compile(r"^[^，,。!！?？;；]{0,4}的话")
 
 _FRAUD = re.compile(
     r"(被盗刷|盗刷了|遭到?盗刷|遭遇盗刷|卡被盗用|被盗用|被人盗用|账户被盗|被冒用|被人冒用|被诈骗|被骗了|被骗走"
     r"|遇到诈骗|电信诈骗|骗子.{0,8}(转走|骗走|骗了)"
-    r"|(不是|并非|不是我|非)本人(操作|消费|交易|转账|刷的|转的|办理)"
+    r"|(不是|并非|不是我|非)本人[^，,。!！?？;；]{0,4}(操作|消费|交易|转账|刷的|转的|支付)"
+    r"|冒充我|冒用我|盗用我|(不停|一直|连续|接连|还在)(地)?收到[^，,。!！?？;；]{0,4}(扣款|消费|支付|交易)(短信|短讯|提醒|通知)"
+    r"|(没用|没刷|没消费|没有用|没有刷|没有消费)[^。!！?？;；]{0,8}(怎么|却|竟然|居然)(会)?(刷了|扣了|消费了|被刷|有消费)"
     r"|不是我(本人)?(操作|消费|刷|转|买|花|签|办)的?"
     r"|我(根本)?(没有|没|从来没)(消费|刷卡|转账|操作|买过|付款|授权).{0,12}(扣|被扣|扣款|扣了|少了|显示|交易|消费|转出)"
     r"|莫名其妙.{0,6}(扣|少|转出|消费|交易|被刷)|(不认识|不明|陌生|可疑|未授权|来历不明)的?(交易|扣款|消费|网购|转账)"
@@ -89,8 +92,11 @@ def _reported(pattern: re.Pattern, text: str) -> bool:
     """A match that is not a hypothetical ("会不会被盗刷") within the few characters before it."""
     for match in pattern.finditer(text):
         window = text[max(0, match.start() - 8):match.start()]
-        if not _HYPOTHETICAL.search(window) and not _HYPOTHETICAL.search(match.group(0)):
-            return True
+        if _HYPOTHETICAL.search(window) or _HYPOTHETICAL.search(match.group(0)):
+            continue
+        if _CONDITIONAL_AFTER.search(text[match.end():match.end() + 8]):
+            continue
+        return True
     return False
 
 

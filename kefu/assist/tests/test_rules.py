@@ -26,6 +26,11 @@ def signals(text: str) -> tuple[str, ...]:
     ("这是我第三次打电话了", "repeat_complaint"),
     ("我们小区好多人联名投诉", "collective"),
     ("亏了二十万", "large_amount"),
+    ("客户称信用卡出现多笔非本人境外交易", "fraud"),
+    ("我現在還在不停收到扣款短訊", "fraud"),
+    ("有人冒充我把卡里的钱转走了", "fraud"),
+    ("存款机吃了我的钱没入账", "funds_missing"),
+    ("我父亲重病住院，卡取不出钱，医院催着交费", "vulnerable_stuck"),
     ("一共5万元", "large_amount"),
 ])
 def test_rules_detect_high_risk_signals(text, signal):
@@ -38,6 +43,10 @@ def test_rules_detect_high_risk_signals(text, signal):
     "查一下余额",
     "我想提前还房贷",
     "转账三千元给朋友",
+    "如果卡被盗刷了怎么办",
+    "不是本人操作的话需要什么材料",
+    "我刚取了钱，剩下多少了",
+    "挂失要交钱吗，我的卡不见了",
 ])
 def test_rules_stay_quiet_on_ordinary_requests(text):
     assert not detect(normalize(text)).urgent
