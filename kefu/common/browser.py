@@ -48,6 +48,13 @@ def pytest_report_header(config: Any) -> str:
     return f"browser tests: {reason}" if reason else f"browser tests: Chromium at {CHROMIUM}"
 
 
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
+    # Printed even with -q (the report header is not), just above pytest's final summary line.
+    reason = browser_unavailable_reason()
+    if reason and terminalreporter.stats.get("skipped"):
+        terminalreporter.write_line(f"SKIPPED: {reason}")
+
+
 def pytest_collection_modifyitems(config: Any, items: list) -> None:
     if not config.pluginmanager.hasplugin("xdist"):
         return
