@@ -181,6 +181,9 @@ class WorkOrder(models.Model):
             models.Index(fields=["assignee", "status"], name="wo_assignee_status"),
             models.Index(fields=["owner", "status"], name="wo_owner_status"),
             models.Index(fields=["-received_at"], name="wo_received"),
+            # Queue filters (status + kind + severity) with the default order: page 1 stops after 50 index
+            # entries and the exact count can be answered from the index.
+            models.Index(fields=["status", "kind", "severity", "-received_at"], name="wo_queue_filters"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["channel", "source_ref"], condition=~Q(source_ref=""),
