@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
@@ -41,6 +42,8 @@ from .breaker import CircuitBreaker, breaker_for
 from .wire import error_from, load
 
 logger = logging.getLogger("kefu.corebank.http")
+_CLIENTS: dict[tuple, httpx.Client] = {}
+_CLIENTS_LOCK = threading.Lock()
 
 
 class HttpCoreBank:
@@ -63,11 +66,23 @@ class HttpCoreBank:
         headers = {"Accept": "application/json", "User-Agent": "kefu-corebank/1"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        self.client = httpx.Client(base_url=self.base_url + "/", timeout=timeout, headers=headers,
-                                   transport=transport)
+        if transport is None:
+            # get_core_bank() builds an adapter per call: share one connection pool per process and config.
+            key = (self.base_url, token, timeout.connect, timeout.read)
+            with _CLIENTS_LOCK:
+                client = _CLIENTS.get(key)
+                if client is None or client.is_closed:
+                    client = _CLIENTS[key] = httpx.Client(base_url=self.base_url + "/", timeout=timeout,
+                                                          headers=headers)
+            self.client, self._owns_client = client, False
+        else:
+            self.client = httpx.Client(base_url=self.base_url + "/", timeout=timeout, headers=headers,
+                                       transport=transport)
+            self._owns_client = True
 
     def close(self) -> None:
-        self.client.close()
+        if self._owns_client:
+            self.client.close()
 
     # The one place requests go out --------------------------------------------------------------
     def _call(self, method: str, path: str, body: dict | None = None, *, safe: bool,

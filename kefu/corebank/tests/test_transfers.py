@@ -193,3 +193,15 @@ def test_payee_of_another_customer_cannot_be_used(core, pair):
     with pytest.raises(NotRegisteredPayee):
         core.transfer(from_account_no=pair["a"]["account"].account_no, payee_id=foreign.payee_id,
                       amount_fen=10, idempotency_key="x1")
+
+
+def test_corebank_check_command_finds_drift(core, pair):
+    from django.core.management import CommandError, call_command
+
+    core.transfer(from_account_no=pair["a"]["account"].account_no, payee_id=pair["payee"].payee_id,
+                  amount_fen=10, idempotency_key="chk")
+    call_command("corebank_check")
+    LedgerAccount.objects.filter(pk=pair["b"]["account"].pk).update(balance_fen=1)  # tamper behind the ledger
+    with pytest.raises(CommandError) as exc:
+        call_command("corebank_check")
+    assert "balance_not_sum_of_postings=1" in str(exc.value)
