@@ -39,7 +39,7 @@ def check_free_text(**texts: str) -> None:
     """C3 data (PIN, CVV, track data) is never stored: reject it with the field named."""
     for name, text in texts.items():
         try:
-            reject_c3(text or "")
+            reject_c3(str(text) if text is not None else "")
         except ValidationError as exc:
             raise InvalidWorkOrder(str(exc.messages[0]), code=exc.code or "pii.c3", fields={name: exc.code}) from exc
 

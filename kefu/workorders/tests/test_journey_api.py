@@ -167,3 +167,18 @@ def test_bad_transition_payloads(complaint, wo_users):
     assert client.post(url, {"action": "dispatch", "to_unit": "NOWHERE"}).status_code == 422
     assert client.get("/workorders/TS00000000000000").status_code == 404
     assert client.get("/workorders", overdue="maybe").status_code == 422
+
+
+@pytest.mark.django_db
+def test_no_transition_payload_yields_500(complaint, wo_users):
+    from kefu.workorders.workflow import TRANSITIONS
+
+    weird_values = [5, None, [], {"x": 1}, True, "", "x" * 5000]
+    client = ApiClient(wo_users["agent"])
+    url = f"/workorders/{complaint.number}/transitions"
+    for action in TRANSITIONS:
+        for value in weird_values:
+            fields = dict.fromkeys(["reason", "answer", "resolution", "reply_text", "to_unit", "assignee", "into",
+                                    "satisfaction", "accepted", "override_reason", "note"], value)
+            response = client.post(url, {"action": action, **fields})
+            assert response.status_code < 500, (action, value, response.content[:300])
