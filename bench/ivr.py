@@ -143,7 +143,7 @@ class Caller:
                 writer.write(f"200 result={key}\n".encode())
             elif cmd.startswith("STREAM FILE"):
                 writer.write(b"200 result=0 endpos=8000\n")
-            elif cmd.startswith("GET VARIABLE"):
+            elif cmd.startswith("SAY DIGITS") or cmd.startswith("GET VARIABLE"):
                 writer.write(b"200 result=0\n")
             else:
                 writer.write(b"200 result=1\n")

@@ -226,8 +226,8 @@ class FastAgiServer:
                 response = await session.command(protocol.say_digits(prompt.say_digits, escape))
             else:
                 response = await session.command(protocol.stream_file(path, escape))
-            if escape and response.result not in ("", "0") and response.result.isdigit():
-                return chr(int(response.result))
+            if escape and response.result.isdigit() and chr(int(response.result)) in ALL_KEYS:
+                return chr(int(response.result))  # result is the ASCII code of the key that interrupted
         await flush()
         return ""
 

@@ -71,7 +71,11 @@ class AgiCaller:
                     continue
                 if cmd.startswith("STREAM FILE"):
                     t.streamed.append(cmd.split(" ")[2])
-                    writer.write(b"200 result=0 endpos=8000\n")
+                    if pending and pending[0].startswith("barge:") and cmd.endswith('#"'):
+                        key = pending.pop(0)[len("barge:"):]
+                        writer.write(f"200 result={ord(key)} endpos=4000\n".encode())
+                    else:
+                        writer.write(b"200 result=0 endpos=8000\n")
                 elif cmd.startswith("SAY DIGITS"):
                     digits = cmd.split(" ")[2]
                     t.said_digits.append(digits)

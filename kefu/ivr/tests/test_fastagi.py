@@ -173,3 +173,25 @@ def test_caller_hangup_ends_call(bank, gateway):
     call = IvrCall.objects.get(external_id="1700000000.7")
     assert call.status == "ended" and call.disposition == "self_served"
     assert [o["function"] for o in call.outcomes] == ["rates"]
+
+
+@pytest.mark.django_db
+def test_barge_in_key_interrupts_the_prompt(bank, gateway, settings):
+    """A recorded prompt exists for the main menu: it is streamed with escape digits, and a key pressed
+    during it is the caller's choice (no GET DATA for that menu)."""
+    from kefu.ivr import prompts
+    from kefu.ivr.flows.defaults import DEFAULT_FLOW
+
+    menu_text = DEFAULT_FLOW["nodes"][0]["prompt"]
+    recorded = settings.KEFU_IVR_PROMPT_DIR / "recorded"
+    recorded.mkdir(parents=True)
+    (recorded / f"{prompts.text_hash(menu_text)}.wav").write_bytes(b"RIFF")
+
+    async def scenario(port):
+        return await AgiCaller(port, uniqueid="1700000000.8").play(["barge:4", "9", "3"])
+
+    t = run_agi(scenario)
+    streams = [c for c in t.commands if c.startswith("STREAM FILE")]
+    assert streams and streams[0].endswith('"0123456789*#"') and "/recorded/" in streams[0]
+    call = IvrCall.objects.get(external_id="1700000000.8")
+    assert call.path[:3] == ["main", "main:4", "info"]
