@@ -12,6 +12,7 @@ a general complaint into a major one; a vulnerable customer stranded turns a com
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import re
@@ -66,7 +67,9 @@ def load_seeds(directory: Path | None = None) -> list[Seed]:
                 raise ValueError(f"{name}:{lineno}: text before any '@' header")
             intent, kind, business, *rest = header
             category, severity = (rest + [None, None])[:2]
-            seeds.append(Seed(f"{name.split('.')[0]}:{lineno}", line, kind, intent, business, category, severity))
+            # Named by content, not line number, so a corpus split by seed survives edits of the files.
+            seed_id = f"{name.split('.')[0]}:{hashlib.sha256(line.encode()).hexdigest()[:10]}"
+            seeds.append(Seed(seed_id, line, kind, intent, business, category, severity))
     return seeds
 
 

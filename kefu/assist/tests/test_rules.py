@@ -29,6 +29,7 @@ def signals(text: str) -> tuple[str, ...]:
     ("客户称信用卡出现多笔非本人境外交易", "fraud"),
     ("我現在還在不停收到扣款短訊", "fraud"),
     ("有人冒充我把卡里的钱转走了", "fraud"),
+    ("我没去过广州，怎么会有广州的刷卡记录", "fraud"),
     ("存款机吃了我的钱没入账", "funds_missing"),
     ("我父亲重病住院，卡取不出钱，医院催着交费", "vulnerable_stuck"),
     ("一共5万元", "large_amount"),
