@@ -117,3 +117,15 @@ def test_readyz_with_the_rq_backend_when_redis_answers(settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/15"
     result = _task_backend()
     assert not result.ok and "Error" in result.detail
+
+
+def test_readyz_fails_with_unapplied_migrations(monkeypatch):
+    from django.db.migrations.executor import MigrationExecutor
+
+    from kefu.ops import views
+
+    monkeypatch.setattr(views, "_MIGRATIONS_OK_UNTIL", [0.0])
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("fake", False)])
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["migrations"] == {"ok": False, "warning": False, "detail": "1 unapplied"}
