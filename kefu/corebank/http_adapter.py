@@ -46,6 +46,15 @@ _CLIENTS: dict[tuple, httpx.Client] = {}
 _CLIENTS_LOCK = threading.Lock()
 
 
+def close_shared_clients() -> None:
+    """Close the process-wide connection pools (tests, graceful shutdown)."""
+    with _CLIENTS_LOCK:
+        clients = list(_CLIENTS.values())
+        _CLIENTS.clear()
+    for client in clients:
+        client.close()
+
+
 class HttpCoreBank:
     name = "http"
 

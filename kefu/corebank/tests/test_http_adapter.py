@@ -20,7 +20,7 @@ from kefu.corebank.adapter import (
     UnknownObject,
 )
 from kefu.corebank.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
-from kefu.corebank.http_adapter import HttpCoreBank
+from kefu.corebank.http_adapter import HttpCoreBank, close_shared_clients
 from kefu.corebank.models import Journal, TransferLimitRule
 
 BASE = "http://testserver/api/v1/corebank-sandbox"
@@ -266,4 +266,6 @@ def test_against_a_live_server(live_server, settings):
                            idempotency_key="live-1")
     assert result.balance_after_fen == 1_000_000 - 4_200
     assert [t.amount_fen for t in bank.list_transactions(b["account"].account_no, limit=1)] == [4_200]
-    bank.close()
+    # Drop the kept-alive connection, or the server's handler thread keeps its database session open.
+    close_shared_clients()
+    assert bank.client.is_closed
