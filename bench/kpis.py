@@ -82,7 +82,7 @@ def load_interactions(n: int, first_day: date) -> float:
                 kind, "0" if "Integer" in kind else "''"))
     sql = (f"INSERT INTO contact_interaction ({', '.join(columns)}) "  # noqa: S608 (generated from model fields)
            f"SELECT {', '.join(values)} FROM (SELECT g, TIMESTAMPTZ %s + (g::float8 / %s) * interval '365 days' "
-           f"+ ((g * 7919) % 86400) * interval '1 second' / 2 AS t FROM generate_series(1, %s) g) s")
+           f"+ ((g::bigint * 7919) % 86400) * interval '1 second' / 2 AS t FROM generate_series(1, %s) g) s")
     sql = sql.replace("% ", "%% ")  # modulo operators, not placeholders
     t0 = time.perf_counter()
     with connection.cursor() as cur:
