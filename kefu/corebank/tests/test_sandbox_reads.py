@@ -105,3 +105,23 @@ def test_demo_load_is_idempotent_and_balanced(db, monkeypatch):
     for account in LedgerAccount.objects.all()[:60]:
         total = account.postings.aggregate(s=Sum("amount_fen"))["s"] or 0
         assert total == account.balance_fen
+
+
+def test_admin_changes_to_limits_are_audited(core, org_tree, user_factory):
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    from kefu.audit.models import AuditEntry
+    from kefu.corebank.admin import TransferLimitRuleAdmin
+    from kefu.corebank.models import TransferLimitRule
+
+    admin_user = user_factory("cb_admin", roles=["admin"], unit=org_tree["HO-IT"], is_staff=True)
+    request = RequestFactory().post("/admin/")
+    request.user = admin_user
+    rule = TransferLimitRule.objects.get(channel="phone", cif_no="")
+    rule.daily_fen = 123_456
+    TransferLimitRuleAdmin(TransferLimitRule, site).save_model(request, rule, form=None, change=True)
+    entry = AuditEntry.objects.filter(action="corebank.transferlimitrule.change").latest("seq")
+    assert entry.changes["daily_fen"] == ["20000000", "123456"]
+    assert entry.actor_id == admin_user.pk
+    assert TransferLimitRule.objects.get(pk=rule.pk).daily_fen == 123_456
