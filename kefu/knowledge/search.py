@@ -220,7 +220,11 @@ def run_search(index: SearchIndex, query: str, *, audience: str = Audience.AGENT
 
 
 def _hit(index: SearchIndex, match: Match, unique: set[str], total_idf: float, raw_words: list[str]) -> SearchHit:
-    pattern = highlight_pattern(match.matched + [w for w in raw_words if len(w) > 1])
+    marked = match.matched + [w for w in raw_words if len(w) > 1]
+    if any(len(t) > 1 for t in marked):
+        # Single characters (卡, 吞) would light up half the text; mark them only when nothing longer matched.
+        marked = [t for t in marked if len(t) > 1]
+    pattern = highlight_pattern(marked)
     doc = match.doc
     source = doc.body if pattern is None or pattern.search(html.escape(doc.body)) else " / ".join(doc.questions)
     return SearchHit(
