@@ -101,6 +101,8 @@ class HttpCoreBank:
         last_error = ""
         for attempt in range(attempts):
             if not self.breaker.allow():
+                if attempt:  # an earlier attempt went out and may have been applied: not "nothing sent"
+                    break
                 raise CoreBankUnavailable("核心系统暂不可用（熔断中），请稍后再试", code="corebank.circuit_open",
                                           fields={"retry_after_seconds": round(self.breaker.retry_after(), 1)})
             try:

@@ -269,3 +269,14 @@ def test_against_a_live_server(live_server, settings):
     # Drop the kept-alive connection, or the server's handler thread keeps its database session open.
     close_shared_clients()
     assert bank.client.is_closed
+
+
+def test_breaker_opening_mid_retry_is_reported_as_ambiguous(core, pair, wsgi_app):
+    transport = Switchable(wsgi_app)
+    http = make_client(transport, retries=3, threshold=1)
+    transport.mode = "down"
+    with pytest.raises(CoreBankUnavailable) as exc:
+        http.transfer(from_account_no=pair["a"]["account"].account_no, payee_id=pair["payee"].payee_id,
+                      amount_fen=1, idempotency_key="amb-1")
+    # One attempt went out before the breaker opened: the caller must treat the outcome as unknown.
+    assert exc.value.code == "corebank.unavailable" and transport.calls == 1
