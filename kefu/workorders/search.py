@@ -58,20 +58,31 @@ def query_terms(q: str) -> list[str]:
     return terms[:12]
 
 
+def result_limit() -> int:
+    from . import conf
+
+    return int(conf.get("KEFU_WORKORDER_SEARCH_LIMIT", 1000))
+
+
 def filter_search(queryset: QuerySet, q: str) -> QuerySet:
+    """Restrict to work orders matching every term: the newest ``KEFU_WORKORDER_SEARCH_LIMIT`` matches
+    (default 1000), so a common word never makes the exact count walk the whole table."""
     terms = query_terms(q)
     if not terms:
         return queryset
+    limit = result_limit()
     if connection.vendor == "postgresql":
         tsquery = " & ".join(terms)
-        ids = SearchDocument.objects.extra(  # noqa: S610 (bound parameter, terms are word characters only)
-            where=["tsv @@ to_tsquery('simple', %s)"], params=[tsquery]).values("workorder_id")
+        ids = (SearchDocument.objects.extra(  # noqa: S610 (bound parameter, terms are word characters only)
+            where=["tsv @@ to_tsquery('simple', %s)"], params=[tsquery])
+            .order_by("-workorder_id").values("workorder_id")[:limit])
         return queryset.filter(pk__in=ids)
     if connection.vendor == "sqlite":
         match = " AND ".join(f'"{t}"' for t in terms)
-        return queryset.extra(  # noqa: S610 (bound parameter)
-            where=["workorders_workorder.id IN (SELECT rowid FROM workorders_fts WHERE workorders_fts MATCH %s)"],
-            params=[match])
+        return queryset.extra(  # noqa: S610 (bound parameters)
+            where=["workorders_workorder.id IN (SELECT rowid FROM workorders_fts WHERE workorders_fts MATCH %s "
+                   "ORDER BY rowid DESC LIMIT %s)"],
+            params=[match, limit])
     for term in terms:  # other vendors: plain containment on the segmented text
         queryset = queryset.filter(search_document__tokens__contains=term)
     return queryset
