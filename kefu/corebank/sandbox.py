@@ -6,7 +6,7 @@ Reads convert rows to the interface dataclasses; writes live in ``transfers.py``
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -141,7 +141,8 @@ class SandboxCoreBank:
         if start:
             qs = qs.filter(posted_at__gte=timezone.make_aware(datetime.combine(start, time.min), tz))
         if end:
-            qs = qs.filter(posted_at__lt=timezone.make_aware(datetime.combine(end, time.max), tz))
+            next_day = datetime.combine(end + timedelta(days=1), time.min)
+            qs = qs.filter(posted_at__lt=timezone.make_aware(next_day, tz))
         rows = qs.order_by("-posted_at", "-id")[: min(limit, MAX_TRANSACTIONS)]
         return [Transaction(txn_id=row.journal.txn_id, account_no=account.account_no, posted_at=row.posted_at,
                             amount_fen=row.amount_fen, balance_after_fen=row.balance_after_fen,
