@@ -17,6 +17,7 @@ from .erlang import agents_needed, erlang_c
 from .models import ChatMessage, Interaction, Queue, Recording, StateReason, WrapUpCode
 from .permissions import ContactP
 from .selectors import active_interactions, agent_profile_for, interactions_visible_to, wallboard
+from .services import chat as chat_service
 from .services.recordings import open_for_playback
 
 
@@ -111,7 +112,7 @@ def agent_chat(request, pk: int):
     agent = agent_profile_for(request.user)
     interaction = get_object_or_404(Interaction, pk=pk, agent=agent, channel="chat")
     try:
-        services.chat.post_message(interaction=interaction, sender="agent", text=request.POST.get("text", ""),
+        chat_service.post_message(interaction=interaction, sender="agent", text=request.POST.get("text", ""),
                                    agent=agent)
     except KefuError as exc:
         return _error(request, exc)
@@ -176,7 +177,7 @@ def chat_widget(request):
 @require_POST
 def chat_start(request):
     try:
-        interaction, key = services.chat.start_chat(visitor_label="web")
+        interaction, key = chat_service.start_chat(visitor_label="web")
     except KefuError as exc:
         return _error(request, exc)
     return render(request, "contact/_chat_session.html", {"interaction": interaction, "key": key})
