@@ -66,6 +66,33 @@ def flag_breaches(now: datetime | None = None) -> int:
     return count
 
 
+def flag_handoff_breaches(now: datetime | None = None) -> int:
+    """A hand-off past its own deadline (the branch or department is late even if the case is not yet)
+    is recorded once on the timeline and puts the case under supervision."""
+    from .choices import HandoffStatus
+    from .models import Handoff, WorkOrderEvent
+
+    now = now or timezone.now()
+    count = 0
+    late = (Handoff.objects.filter(status=HandoffStatus.OPEN, deadline__lte=now, workorder__status__in=WATCHED)
+            .select_related("to_unit").order_by("deadline")[:500])
+    for handoff in late:
+        if WorkOrderEvent.objects.filter(workorder_id=handoff.workorder_id, action="handoff_breached",
+                                         data__handoff_id=handoff.pk).exists():
+            continue
+        with transaction.atomic():
+            wo = WorkOrder.objects.select_for_update().get(pk=handoff.workorder_id)
+            if not wo.is_supervised:
+                wo.is_supervised, wo.supervised_at = True, now
+                wo.save(update_fields=["is_supervised", "supervised_at"])
+            log_event(wo=wo, action="handoff_breached", actor=None, at=now,
+                      data={"handoff_id": handoff.pk, "unit": handoff.to_unit.code, "deadline": handoff.deadline})
+            record(actor=None, action="workorder.handoff_breached", obj=wo, kind=AuditKind.SYSTEM,
+                   changes={"unit": handoff.to_unit.code, "deadline": handoff.deadline})
+            count += 1
+    return count
+
+
 def _notify_staff(wo: WorkOrder, template_code: str, key: str) -> None:
     """Email the assignee (if they have an address); the queue pages show the flag either way."""
     user = wo.assignee or wo.owner

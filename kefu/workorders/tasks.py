@@ -22,9 +22,9 @@ def retry_webhooks() -> int:
 @task()
 def watch_deadlines() -> dict:
     """Reminders before a breach and the supervision flag on breach (configurable lead time)."""
-    from .deadline_watch import flag_breaches, send_reminders
+    from .deadline_watch import flag_breaches, flag_handoff_breaches, send_reminders
 
-    return {"reminded": send_reminders(), "breached": flag_breaches()}
+    return {"reminded": send_reminders(), "breached": flag_breaches(), "handoffs_late": flag_handoff_breaches()}
 
 
 PERIODIC_TASKS = [(300, watch_deadlines), (60, retry_webhooks)]

@@ -198,3 +198,17 @@ def test_list_filters(complaint, wo_users):
     today = timezone.localdate().isoformat()
     assert client.get("/workorders", date_from=today, date_to=today, status=["accepted"]).json()["count"] == 1
     assert client.get("/workorders", page_size=500).status_code == 422
+
+
+def test_late_handoff_flagged_once(complaint, wo_users):
+    from kefu.workorders.deadline_watch import flag_handoff_breaches
+    from kefu.workorders.models import Handoff
+
+    transition(workorder=complaint, action="dispatch", actor=wo_users["agent"], to_unit="BR-DC")
+    handoff = Handoff.objects.get(workorder=complaint)
+    assert flag_handoff_breaches(now=handoff.deadline - timedelta(minutes=1)) == 0
+    assert flag_handoff_breaches(now=handoff.deadline + timedelta(minutes=1)) == 1
+    assert flag_handoff_breaches(now=handoff.deadline + timedelta(hours=1)) == 0
+    complaint.refresh_from_db()
+    assert complaint.is_supervised
+    assert complaint.events.filter(action="handoff_breached").count() == 1
