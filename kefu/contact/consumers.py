@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -12,6 +13,8 @@ from kefu.common.errors import KefuError
 
 from .choices import InteractionStatus, SenderKind
 from .services.live import WALLBOARD_GROUP, agent_group, interaction_group
+
+logger = logging.getLogger(__name__)
 
 
 class _GroupRelay:
@@ -83,9 +86,13 @@ class CustomerChatConsumer(_GroupRelay, AsyncWebsocketConsumer):
         except KefuError as exc:
             await self.send(text_data=json.dumps({"type": "error", "code": exc.code, "message": exc.message},
                                                  ensure_ascii=False))
-        except Exception as exc:  # a malformed frame must not kill the chat
-            await self.send(text_data=json.dumps({"type": "error", "code": "bad_request",
-                                                  "message": type(exc).__name__}))
+        except Exception as exc:  # a malformed frame or a database hiccup must not kill the chat
+            # The customer gets a plain retry hint, never an exception name; the log has no message text (PII).
+            logger.warning("chat frame failed", extra={"interaction": self.interaction_id, "frame": kind,
+                                                       "error": type(exc).__name__})
+            if kind == "message":  # a lost read receipt or typing hint is not worth alarming the customer
+                await self.send(text_data=json.dumps({"type": "error", "code": "contact.chat_frame_failed",
+                                                      "message": "发送失败，请稍后重试"}, ensure_ascii=False))
 
 
 def _transcript(interaction_id: int) -> list[dict]:
