@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from .store import current_path
+from .store import current_path, current_pointer
 
 
 def build(stdout=None) -> None:
@@ -15,8 +15,9 @@ def build(stdout=None) -> None:
 
     rows = [{k: r.get(k) for k in ("text", *LABELS)} for r in corpus_rows()]
     path = current_path()
-    # Skip when the current model was trained on exactly the shipped corpus (or on it plus corrections).
-    if path is not None and fingerprint(rows, training_seed()) in path.name:
+    # Skip when the current model contains exactly the shipped corpus, with or without agents'
+    # corrections (a model retrained with corrections must not be replaced by a corpus-only one).
+    if path is not None and current_pointer().get("corpus") == fingerprint(rows, training_seed()):
         if stdout:
             stdout.write(f"assist: triage model up to date ({path.name})")
         return

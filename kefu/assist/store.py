@@ -59,6 +59,13 @@ def current_path(directory: Path | None = None) -> Path | None:
     return path if path.is_file() and path.name.startswith("triage-") else None
 
 
+def current_pointer(directory: Path | None = None) -> dict:
+    try:
+        return json.loads(((directory or model_dir()) / POINTER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def load(path: Path) -> TriageModel:
     model = joblib.load(path)
     if not isinstance(model, TriageModel):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .choices import LABELS
 from .conf import training_seed
-from .model import TriageModel, train
+from .model import TriageModel, fingerprint, train
 from .store import save
 
 logger = logging.getLogger("kefu.assist")
@@ -47,8 +47,12 @@ def feedback_rows() -> list[dict]:
 def build_model(*, seed: int | None = None, include_feedback: bool = True, corpus: Path | None = None,
                 directory: Path | None = None) -> tuple[TriageModel, Path]:
     """Train and save; returns the model and its file. Deterministic for the same rows and seed."""
+    seed = training_seed() if seed is None else seed
     rows = [{k: r.get(k) for k in ("text", *LABELS)} for r in corpus_rows(corpus)]
+    corpus_fingerprint = fingerprint(rows, seed)
     if include_feedback:
         rows += feedback_rows()
-    model = train(rows, seed=training_seed() if seed is None else seed)
+    model = train(rows, seed=seed)
+    # Which shipped corpus this model contains (with or without corrections): setup skips rebuilding it.
+    model.meta["corpus"] = corpus_fingerprint
     return model, save(model, directory)
