@@ -48,7 +48,7 @@ def asgi_live_server(transactional_db):
     channel_layers.backends.pop("default", None)
     port = _free_port()
     config = uvicorn.Config(ASGIStaticFilesHandler(application), host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off", ws="websockets", access_log=False)
+                            lifespan="off", ws="websockets-sansio", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="asgi-live-server", daemon=True)
     thread.start()

@@ -81,7 +81,7 @@ def _csrf(page) -> str:
     return next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
 
 
-def test_contact_center_journey(browser, asgi_live_server, center):  # noqa: F811, PLR0915 (fixture; one journey)
+def test_contact_center_journey(browser, asgi_live_server, center, settings):  # noqa: F811, PLR0915 (fixture; one journey)
     from kefu.audit.models import AuditEntry
     from kefu.contact.models import ChatMessage, Interaction, InteractionWorkOrder, Recording
     from kefu.quality.models import Evaluation
@@ -233,28 +233,36 @@ def test_contact_center_journey(browser, asgi_live_server, center):  # noqa: F81
     # --- The clerk exports this month's report to XLSX and PDF with the right totals. ---
     from openpyxl import load_workbook
 
-    from kefu.reports.tasks import refresh_workorder_rollups
+    from kefu.reports.models import ReportExport
+    from kefu.reports.tasks import refresh_workorder_rollups, run_report_export
 
     # Work-order rollups are refreshed by a periodic task every 5 minutes: run it now, as the scheduler would.
     refresh_workorder_rollups.call()
+
+    # Exports run on the task worker. Queue them (dummy backend) so that the page shows its progress bar,
+    # then run the queued job as the worker would: the page's polling turns the bar into the download link.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     clerk = _new_page(browser)
     login(clerk, server, "clerk_j", PASSWORD, next_path="/reports/")
     clerk.goto(f"{base}/reports/?kind=monthly")
     box = clerk.locator("#export-box")
-    clerk.get_by_role("button", name="导出 XLSX").click()
-    with clerk.expect_download() as xlsx_download:
-        box.get_by_role("link", name=re.compile("下载 XLSX")).click()
-    assert xlsx_download.value.suggested_filename.endswith(".xlsx")
-    workbook = load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()), read_only=True)
+    files = {}
+    for fmt in ("xlsx", "pdf"):
+        clerk.get_by_role("button", name=f"导出 {fmt.upper()}").click()
+        box.locator("progress").wait_for()
+        export = ReportExport.objects.get(file_format=fmt, created_by=center["clerk"])
+        assert export.status != "done"
+        run_report_export.call(export_id=export.pk)
+        with clerk.expect_download() as download:
+            box.get_by_role("link", name=f"下载 {fmt.upper()}").click()
+        assert download.value.suggested_filename.endswith(f".{fmt}")
+        files[fmt] = download.value.path().read_bytes()
+    workbook = load_workbook(io.BytesIO(files["xlsx"]), read_only=True)
     kpis = {row[0]: row[1] for row in workbook["话务指标"].iter_rows(min_row=2, values_only=True)}
     assert kpis["进线量"] == 1 and kpis["接通量"] == 1 and kpis["放弃量"] == 0
     orders = {row[0]: row[1] for row in workbook["工单总览"].iter_rows(min_row=2, values_only=True)}
     assert orders["新增工单"] == 1
-    clerk.get_by_role("button", name="导出 PDF").click()
-    with clerk.expect_download() as pdf_download:
-        box.get_by_role("link", name=re.compile("下载 PDF")).click()
-    pdf = pdf_download.value.path().read_bytes()
-    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+    assert files["pdf"].startswith(b"%PDF") and b"STSong-Light" in files["pdf"]  # the CJK font for Chinese
     assert AuditEntry.objects.filter(action="reports.export_downloaded", actor=center["clerk"]).count() == 2
     for page in (agent, lead, customer, clerk):
         page.context.close()
