@@ -61,3 +61,16 @@ def asgi_live_server(transactional_db):
     server.should_exit = True
     thread.join(timeout=10)
     channel_layers.backends.pop("default", None)
+    _drop_server_connections()
+
+
+def _drop_server_connections() -> None:
+    """The server's worker threads keep PostgreSQL sessions open (persistent connections); end them, or the
+    test database cannot be dropped at the end of the run. SQLite needs nothing."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
