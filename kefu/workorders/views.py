@@ -100,13 +100,15 @@ def intake(request):
     channels = _intake_channels(request.user)
     data: dict[str, Any] = {"kind": "complaint", "channel": channels[0][0] if channels else "", "severity": "general",
                             "preferred_reply_channel": "phone"}
+    data.update(_prefill_from_interaction(request, request.GET.get("interaction", ""), channels))
     errors: dict[str, str] = {}
     if request.method == "POST":
         data = {k: request.POST.get(k, "").strip() for k in (
             "kind", "channel", "title", "description", "contact_name", "contact_phone", "contact_email",
             "preferred_reply_channel", "severity", "category", "business_line", "amount_yuan", "accounts",
             "jrt_channel", "jrt_business", "jrt_reason", "complained_unit", "complained_person_name", "tags",
-            "customer_cif_no", "triage_kind", "triage_category", "triage_severity", "triage_business")}
+            "customer_cif_no", "triage_kind", "triage_category", "triage_severity", "triage_business",
+            "interaction")}
         try:
             wo = _create_from_form(request, data, channels)
         except KefuError as exc:
@@ -120,6 +122,29 @@ def intake(request):
         "categories": Category.choices, "business_lines": BusinessLine.choices, "reply_channels": ReplyChannel.choices,
         "jrt": _jrt_options(), "status": 400 if errors else 200,
     }, status=422 if errors else 200)
+
+
+def _visible_interaction(request, interaction_id: str):
+    """The contact this work order is opened from (one-click from the agent desktop), if the user may see it."""
+    if not interaction_id.isdigit():
+        return None
+    try:
+        from kefu.contact.selectors import interactions_visible_to
+    except ImportError:
+        return None
+    return interactions_visible_to(request.user).filter(pk=int(interaction_id)).select_related("customer").first()
+
+
+def _prefill_from_interaction(request, interaction_id: str, channels) -> dict[str, Any]:
+    interaction = _visible_interaction(request, interaction_id)
+    if interaction is None:
+        return {}
+    prefill: dict[str, Any] = {"interaction": str(interaction.pk)}
+    if interaction.channel in {c[0] for c in channels}:
+        prefill["channel"] = interaction.channel
+    if interaction.customer is not None:
+        prefill["customer_cif_no"] = interaction.customer.cif_no
+    return prefill
 
 
 def _jrt_options() -> dict[str, list]:
@@ -158,7 +183,8 @@ def _create_from_form(request, data: dict[str, Any], channels) -> Any:
                                    fields={"customer_cif_no": _("客户号不存在")})
     triage = {k[7:]: data[k] for k in ("triage_kind", "triage_category", "triage_severity", "triage_business")
               if data.get(k)}
-    return create_workorder(
+    interaction = _visible_interaction(request, data.get("interaction", ""))
+    wo = create_workorder(
         actor=request.user, kind=data["kind"], channel=data["channel"], title=data["title"],
         description=data["description"], customer=customer, contact_name=data["contact_name"],
         contact_phone=data["contact_phone"], contact_email=data["contact_email"],
@@ -169,7 +195,12 @@ def _create_from_form(request, data: dict[str, Any], channels) -> Any:
         complained_unit=data["complained_unit"], complained_person_name=data["complained_person_name"],
         tags=[t.strip() for t in data["tags"].replace("，", ",").split(",") if t.strip()],
         auto_accept=request.user.has_kefu_perm(WP.HANDLE) or request.user.has_kefu_perm(WP.INTAKE_BRANCH),
-        triage=triage or None)
+        triage=triage or None, interaction=interaction)
+    if interaction is not None:
+        from kefu.contact.services import link_workorder
+
+        link_workorder(interaction=interaction, workorder_number=wo.number, actor=request.user)
+    return wo
 
 
 @login_required
