@@ -20,7 +20,8 @@ AMOUNT_EXPECT = Expect(max_digits=12, timeout_ms=15000)
 DATE_EXPECT = Expect(max_digits=8, timeout_ms=15000)
 CODE_EXPECT = Expect(max_digits=6, timeout_ms=60000, secret=True)
 MAX_CHOICES = 9
-AMBIGUOUS_ERRORS = {"corebank.unavailable", "ivr.effect_failed"}
+# result_unknown: the HTTP adapter gave up retrying a keyed call whose outcome it never saw.
+AMBIGUOUS_ERRORS = {"corebank.unavailable", "corebank.result_unknown", "ivr.effect_failed"}
 
 TRANSFER_ERRORS = {
     "corebank.limit_exceeded": "转账金额超过限额，",
