@@ -59,3 +59,36 @@ def _reset_axes_cache(settings):
 
     cache.clear()
     yield
+
+
+
+TRANSACTIONAL_FIXTURES = ("transactional_db", "live_server", "asgi_live_server")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests (live servers, real commits) flush the database when they end, which would also
+    remove the reference data that migrations seed (holiday calendar, deadline policies, JR/T table,
+    templates). Serialized rollback restores that data before each of them, so no test depends on order."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        transactional = kwargs.get("transaction") or any(f in item.fixturenames for f in TRANSACTIONAL_FIXTURES)
+        if transactional and not kwargs.get("serialized_rollback"):
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _calendar_after_flush(request):
+    """Belt and braces for the above: the holiday calendar and deadline policies are the one set of
+    reference data migrations seed; a transactional test that finds them missing gets them back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from kefu.calendar.models import DeadlinePolicy
+
+        if not DeadlinePolicy.objects.exists():
+            from kefu.calendar.setup import seed
+
+            seed()
+    yield

@@ -1,10 +1,11 @@
 """The chat channel over real WebSockets (Channels' communicator) and the HTMX pages."""
 
+import asyncio
 import io
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.testing.websocket import WebsocketCommunicator
 from django.test import Client
 
@@ -81,7 +82,10 @@ def test_customer_websocket_gets_bot_answer_and_rejects_bad_key(contact_setup, b
         await comm.disconnect()
         return got, err
 
-    got, err = async_to_sync(scenario)()
+    # A fresh thread with its own event loop: a browser test in the same worker may have left an event
+    # loop registered on this thread (Playwright's sync API), where async_to_sync refuses to run.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        got, err = pool.submit(asyncio.run, scenario()).result(timeout=60)
     assert [m["sender"] for m in got] == ["customer", "bot"]
     assert "95500" in got[1]["text"]
     assert err["code"] == "bad_request.malformed_json"
