@@ -12,6 +12,7 @@ per process, and shared (other apps keep the global jieba instance to themselves
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 from functools import cache
@@ -19,6 +20,9 @@ from pathlib import Path
 
 import jieba
 import zhconv
+
+# jieba installs its own stderr handler at DEBUG; its start-up chatter is not for the JSON logs.
+jieba.setLogLevel(logging.WARNING)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BANK_DICT = DATA_DIR / "bank_dict.txt"
