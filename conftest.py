@@ -85,7 +85,12 @@ def _calendar_after_flush(request):
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
+        from django.contrib.contenttypes.models import ContentType
+
         from kefu.calendar.models import DeadlinePolicy
+
+        # Content types were flushed and restored: never trust ids cached by an earlier test.
+        ContentType.objects.clear_cache()
 
         if not DeadlinePolicy.objects.exists():
             from kefu.calendar.setup import seed
