@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import partial
 from typing import Any
@@ -22,6 +23,8 @@ from ..errors import DuplicateSource, InvalidWorkOrder
 from ..models import Classification, InvolvedAccount, WorkOrder
 from ..numbers import next_number
 from ..workflow import log_event
+
+logger = logging.getLogger("kefu.workorders")
 
 _PHONE_RE = re.compile(r"^\+?[\d\-\s]{5,20}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -203,7 +206,7 @@ def create_workorder(*, actor: Any, kind: str, channel: str, title: str, descrip
             transaction.on_commit(partial(_triage_feedback, text=f"{title}\n{description}", predicted=dict(triage),
                                           corrected={"kind": kind, "category": category, "severity": severity,
                                                      "business": business_line},
-                                          actor_id=getattr(actor, "pk", None)))
+                                          actor_id=getattr(actor, "pk", None)), robust=True)
         if extra.get("auto_accept"):
             from ..workflow import transition
 
@@ -231,8 +234,14 @@ def _triage_feedback(*, text: str, predicted: dict, corrected: dict, actor_id: A
         from kefu.assist.services import record_triage_feedback
     except ImportError:
         return
+    from kefu.common.errors import KefuError
     from kefu.org.models import User
 
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    record_triage_feedback(text=text, predicted=predicted, corrected=corrected, actor=actor,
-                           source="workorder_intake")
+    try:
+        record_triage_feedback(text=text, predicted=predicted, corrected=corrected, actor=actor,
+                               source="workorder_intake")
+    except KefuError as exc:
+        # Training data is a by-product: the work order is already committed, so a label the triage app
+        # does not accept is logged and dropped rather than shown to the agent as a failed intake.
+        logger.warning("triage feedback not recorded: %s %s", exc.code, exc.fields)

@@ -29,7 +29,13 @@ def test_keyboard_intake_and_dispatch(page, live_server, org_tree, user_factory)
     page.locator("input[name=amount_yuan]").fill("200")
     page.locator("#f-description").focus()
     page.keyboard.press("Control+Enter")
-    page.wait_for_url("**/workorders/TS*/")
+    try:
+        page.wait_for_url("**/workorders/TS*/")
+    except Exception as exc:  # say why the form was refused instead of only "timeout"
+        import re
+
+        errors = re.findall(r'class="error"[^>]*>([^<]+)', page.content())
+        raise AssertionError(f"intake not accepted: {errors}") from exc
     wo = WorkOrder.objects.get(title="信用卡年费重复扣收")
     assert wo.amount_fen == 20000 and wo.status == "accepted"
     assert page.get_by_text(wo.number).first.is_visible()

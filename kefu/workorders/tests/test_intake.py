@@ -95,3 +95,18 @@ def test_invalid_input_codes(wo_users, seeded, field, value, code):
     with pytest.raises(InvalidWorkOrder) as exc:
         create_workorder(**kwargs)
     assert exc.value.code == code
+
+
+def test_rejected_triage_feedback_never_fails_a_committed_intake(wo_users, seeded, monkeypatch,
+                                                                  django_capture_on_commit_callbacks):
+    from kefu.common.errors import ValidationFailed
+
+    def refuse(**kwargs):
+        raise ValidationFailed("标签取值不在允许范围内", code="assist.invalid_labels")
+
+    monkeypatch.setattr("kefu.assist.services.record_triage_feedback", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        wo = create_workorder(actor=wo_users["agent"], kind="complaint", channel="phone", title="年费重复扣收",
+                              description="客户称年费已减免仍被扣收", contact_phone="13800138000",
+                              triage={"kind": "consultation", "business": "credit_card"})
+    assert wo.pk and wo.number.startswith("TS")
