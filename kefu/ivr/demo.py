@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 # Fixed so docs/demo.md can list them; each passes the weak-PIN check.
 DEMO_PINS = ["147258", "258369", "369147", "741852", "852963"]
 
@@ -40,4 +42,4 @@ def load(stdout=None) -> None:
         stdout.write("ivr: 演示来电客户（电话银行密码仅演示用）:\n" + "\n".join(lines))
         stdout.write(token_line)
         stdout.write("  试拨: curl -H 'Authorization: Bearer <令牌>' -H 'Content-Type: application/json' "
-                     "-d '{\"caller\":\"13811110001\",\"called\":\"95500\"}' http://127.0.0.1:8000/api/v1/ivr/calls")
+                     "-d '{\"caller\":\"13811110001\",\"called\":\"95500\"}' http://127.0.0.1:" + os.environ.get("PORT", "8000") + "/api/v1/ivr/calls")
