@@ -34,6 +34,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_db import ensure_database, setup_django  # noqa: E402,F401  (shared PostgreSQL set-up)
 
 FULL_CUSTOMERS = 1_000_000
 ACCOUNTS_PER_CUSTOMER = 3
@@ -56,26 +59,6 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--reload", action="store_true")
     p.add_argument("--database-url", default=os.environ.get("KEFU_BENCH_DATABASE_URL", DEFAULT_URL))
     return p.parse_args()
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    with psycopg.connect(base.replace("postgres://", "postgresql://") + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings_test")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 # --- deterministic identifiers (serial -> value) -------------------------------------------------
