@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -58,37 +60,104 @@ def record(
     reason: str = "",
     kind: str = AuditKind.WRITE,
 ) -> AuditEntry:
-    """Append one entry to the chain; call it inside the transaction of the write it records."""
+    """Append one entry to the chain; call it inside the transaction of the write it records.
+
+    Inside ``deferred()`` the entry is kept until the end of that block and appended there with the
+    others (its ``seq`` and hash are set then).
+    """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
     ctx = current_request_context()
     actor_obj = actor if getattr(actor, "pk", None) else None
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        entry = AuditEntry(
-            seq=head.last_seq + 1,
-            created_at=timezone.now(),
-            kind=kind,
-            actor_id=actor_obj.pk if actor_obj else None,
-            actor_label=_actor_label(actor)[:150],
-            action=action[:80],
-            object_type=object_type[:80],
-            object_id=str(object_id)[:64],
-            object_repr=mask_for_audit("object_repr", object_repr)[:200],
-            changes=mask_for_audit("changes", changes or {}),
-            reason=mask_for_audit("reason", reason)[:500],
-            request_id=ctx.request_id[:64],
-            ip=ctx.ip[:45],
-            prev_hash=head.last_hash,
-        )
-        # Round-trip the JSON the way the database returns it (key order, types) so the hash verifies.
-        entry.changes = json.loads(canonical_content(entry.changes))
-        entry.entry_hash = compute_hash(entry.prev_hash, entry_values(entry))
-        entry.save(force_insert=True)
-        AuditChainHead.objects.filter(id=1).update(last_seq=entry.seq, last_hash=entry.entry_hash)
+    entry = AuditEntry(
+        kind=kind,
+        actor_id=actor_obj.pk if actor_obj else None,
+        actor_label=_actor_label(actor)[:150],
+        action=action[:80],
+        object_type=object_type[:80],
+        object_id=str(object_id)[:64],
+        object_repr=mask_for_audit("object_repr", object_repr)[:200],
+        changes=mask_for_audit("changes", changes or {}),
+        reason=mask_for_audit("reason", reason)[:500],
+        request_id=ctx.request_id[:64],
+        ip=ctx.ip[:45],
+    )
+    # Round-trip the JSON the way the database returns it (key order, types) so the hash verifies.
+    entry.changes = json.loads(canonical_content(entry.changes))
+    connection = transaction.get_connection()
+    batch = getattr(connection, _BATCH_ATTR, None)
+    if batch is not None and connection.in_atomic_block:
+        batch.append(_Pending(entry))
+        return entry
+    with transaction.atomic(savepoint=False):
+        _append([entry])
     return entry
+
+
+_BATCH_ATTR = "kefu_audit_batch"
+
+
+class _Pending:
+    """A deferred entry and its on-commit marker.
+
+    Django drops on-commit callbacks registered inside a savepoint that is rolled back; the marker's
+    presence at the end of the block therefore tells whether the write this entry records survived.
+    """
+
+    __slots__ = ("entry", "marker")
+
+    def __init__(self, entry: AuditEntry) -> None:
+        self.entry = entry
+        self.marker = _marker()
+        transaction.on_commit(self.marker)
+
+
+def _marker():
+    return lambda: None
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Collect the ``record`` calls of one service call and append them together at the end of the block.
+
+    Use it inside ``transaction.atomic()``: the chain head is then locked once, for the end of the
+    transaction only, instead of once per entry from the first write on (which serialised every
+    concurrent writer behind the slowest transaction). Nested blocks join the outermost one.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.deferred() must run inside transaction.atomic()")
+    if getattr(connection, _BATCH_ATTR, None) is not None:
+        yield
+        return
+    batch: list[_Pending] = []
+    setattr(connection, _BATCH_ATTR, batch)
+    try:
+        yield
+    finally:
+        setattr(connection, _BATCH_ATTR, None)
+    registered = {id(func) for _sids, func, _robust in connection.run_on_commit}
+    kept = [p.entry for p in batch if id(p.marker) in registered]
+    if kept:
+        _append(kept)
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Lock the chain head, link and hash the entries in order, insert them and move the head."""
+    head = AuditChainHead.objects.select_for_update().filter(id=1).first()
+    if head is None:
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    seq, prev_hash = head.last_seq, head.last_hash
+    now = timezone.now()
+    for entry in entries:
+        seq += 1
+        entry.seq, entry.created_at, entry.prev_hash = seq, now, prev_hash
+        entry.entry_hash = prev_hash = compute_hash(prev_hash, entry_values(entry))
+    # bulk_create, like save(force_insert=True), only ever inserts: the table stays append-only.
+    AuditEntry.objects.bulk_create(entries)
+    AuditChainHead.objects.filter(id=1).update(last_seq=seq, last_hash=prev_hash)
 
 
 def field_changes(instance: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone
 
@@ -84,18 +84,22 @@ def queue_notification(*, channel: str, to: str, template_code: str, context: di
     reject_c3(body)  # a template must never carry a PIN, CVV or track data
     now = timezone.now()
     hold_until = None if urgent or channel != Channel.SMS else quiet_hours_end(now)
-    with transaction.atomic():
-        notification, created = Notification.objects.get_or_create(
-            idempotency_key=idempotency_key,
-            defaults={
-                "channel": channel, "to": to, "to_masked": _mask_recipient(channel, to),
-                "template_code": template_code, "subject": _render(template.subject, context),
-                "body": body, "urgent": urgent, "next_attempt_at": hold_until or now,
-                "related_type": related._meta.label_lower if related is not None else "",
-                "related_id": str(related.pk) if related is not None else "",
-                "customer_id": getattr(customer, "pk", None),
-            },
-        )
+    notification = Notification(
+        idempotency_key=idempotency_key, channel=channel, to=to, to_masked=_mask_recipient(channel, to),
+        template_code=template_code, subject=_render(template.subject, context), body=body, urgent=urgent,
+        next_attempt_at=hold_until or now, related_type=related._meta.label_lower if related is not None else "",
+        related_id=str(related.pk) if related is not None else "", customer_id=getattr(customer, "pk", None))
+    with transaction.atomic(savepoint=False):
+        try:
+            # The only savepoint: a concurrent caller with the same key may have inserted first.
+            with transaction.atomic():
+                notification.save(force_insert=True)
+            created = True
+        except IntegrityError:
+            first = Notification.objects.filter(idempotency_key=idempotency_key).first()
+            if first is None:
+                raise
+            notification, created = first, False
         if created:
             record(actor=actor, action="notify.queued", obj=notification,
                    changes={"channel": channel, "to": notification.to_masked, "template": template_code,

@@ -120,15 +120,20 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     @cached_property
+    def _role_rows(self) -> list[tuple[str, list[str]]]:
+        # One query per request gives both the role codes and their permissions.
+        return list(self.roles.values_list("code", "permissions"))
+
+    @cached_property
     def role_codes(self) -> frozenset[str]:
-        return frozenset(self.roles.values_list("code", flat=True))
+        return frozenset(code for code, _perms in self._role_rows)
 
     @cached_property
     def kefu_permissions(self) -> frozenset[str]:
         if not self.is_active:
             return frozenset()
         perms: set[str] = set()
-        for role_perms in self.roles.values_list("permissions", flat=True):
+        for _code, role_perms in self._role_rows:
             perms.update(role_perms)
         if self.is_read_only:
             from .permissions import REGISTRY, load_app_permissions

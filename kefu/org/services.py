@@ -90,8 +90,8 @@ def set_user_roles(*, user: User, roles: list[str], actor: Any) -> User:
         before = sorted(user.roles.values_list("code", flat=True))
         user.roles.set(Role.objects.filter(code__in=roles))
         record(actor=actor, action="org.user_roles_changed", obj=user, changes={"roles": [before, sorted(roles)]})
-    user.__dict__.pop("role_codes", None)
-    user.__dict__.pop("kefu_permissions", None)
+    for cached in ("_role_rows", "role_codes", "kefu_permissions", "_kefu_visible_unit_ids"):
+        user.__dict__.pop(cached, None)
     return user
 
 

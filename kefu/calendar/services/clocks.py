@@ -77,30 +77,38 @@ def _copy_into(target: DeadlineClock, source: DeadlineClock) -> DeadlineClock:
 
 
 def start_clock(*, subject: models.Model, purpose: str, policy_code: str, started_at: datetime,
-                actor: Any) -> DeadlineClock:
-    """Start a deadline clock on any saved object; one open clock per (subject, purpose)."""
+                actor: Any, new_subject: bool = False) -> DeadlineClock:
+    """Start a deadline clock on any saved object; one open clock per (subject, purpose).
+
+    ``new_subject``: the caller inserted ``subject`` in the current transaction, so no clock can exist yet
+    and the lookup for an open one is skipped.
+    """
     started_at = _moment(started_at, "started_at")
     if subject.pk is None:
         raise errors.CalendarError(_("计时对象尚未保存"), code="calendar.subject_unsaved")
     policy = policy_in_force(policy_code, _local_date(started_at))
     content_type = ContentType.objects.get_for_model(subject)
     index = get_index()
-    with transaction.atomic():
-        open_clock = (DeadlineClock.objects.select_for_update()
-                      .filter(content_type=content_type, object_id=str(subject.pk), purpose=purpose)
-                      .exclude(status=ClockStatus.STOPPED).first())
-        if open_clock is not None:
-            raise errors.ClockStateError(_("该对象的同一用途已有计时器在运行"), code="calendar.clock_already_open",
-                                         fields={"clock_id": open_clock.pk})
-        result = compute_on(index, started_at.astimezone(SHANGHAI), policy.unit, policy.amount)
-        clock = DeadlineClock.objects.create(
-            content_type=content_type, object_id=str(subject.pk), subject_label=str(subject)[:200],
-            purpose=purpose[:40], policy=policy, unit=policy.unit, amount=policy.amount, started_at=started_at,
-            deadline=result.deadline, provisional=result.provisional, calendar_version=index.version)
-        record(actor=actor, action="calendar.clock_started", obj=clock, changes={
-            "subject": [None, f"{content_type.app_label}.{content_type.model}:{subject.pk}"],
-            "policy": [None, f"{policy.code} v{policy.version}"], "started_at": [None, started_at],
-            "deadline": [None, result.deadline], "provisional": [None, result.provisional]})
+    # No savepoint of its own (two statements fewer per clock); the refusal is raised after the block so a
+    # caller that catches it can go on with its transaction.
+    with transaction.atomic(savepoint=False):
+        open_clock = None if new_subject else (
+            DeadlineClock.objects.select_for_update()
+            .filter(content_type=content_type, object_id=str(subject.pk), purpose=purpose)
+            .exclude(status=ClockStatus.STOPPED).first())
+        if open_clock is None:
+            result = compute_on(index, started_at.astimezone(SHANGHAI), policy.unit, policy.amount)
+            clock = DeadlineClock.objects.create(
+                content_type=content_type, object_id=str(subject.pk), subject_label=str(subject)[:200],
+                purpose=purpose[:40], policy=policy, unit=policy.unit, amount=policy.amount, started_at=started_at,
+                deadline=result.deadline, provisional=result.provisional, calendar_version=index.version)
+            record(actor=actor, action="calendar.clock_started", obj=clock, changes={
+                "subject": [None, f"{content_type.app_label}.{content_type.model}:{subject.pk}"],
+                "policy": [None, f"{policy.code} v{policy.version}"], "started_at": [None, started_at],
+                "deadline": [None, result.deadline], "provisional": [None, result.provisional]})
+    if open_clock is not None:
+        raise errors.ClockStateError(_("该对象的同一用途已有计时器在运行"), code="calendar.clock_already_open",
+                                     fields={"clock_id": open_clock.pk})
     return clock
 
 
