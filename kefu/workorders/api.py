@@ -14,7 +14,7 @@ from kefu.common.errors import Forbidden
 from kefu.common.pagination import PageParams, paginate
 from kefu.org.access import require_perm
 
-from . import presenters, selectors
+from . import conf, presenters, selectors
 from .choices import Channel
 from .errors import InvalidWorkOrder
 from .models import Attachment
@@ -133,7 +133,8 @@ def create(request, payload: CreateIn):
     customer = _customer(data.pop("customer_cif_no"))
     accept = data.pop("accept") and user.has_kefu_perm(WP.HANDLE)
     wo = create_workorder(actor=user, customer=customer, auto_accept=accept, **data)
-    return Status(201, _detail(request, wo.number))
+    # The creator sees what was just saved: the instance in hand, not a second fetch through visibility.
+    return Status(201, presenters.detail(wo, user, allowed=allowed_actions(wo, user), just_created=True))
 
 
 @router.get("", response=dict, summary="工单列表（筛选、分页、q= 中文全文检索）")
@@ -147,13 +148,14 @@ def list_workorders(request, filters: Query[ListFilters], page: Query[PageParams
         if unit is None:
             raise InvalidWorkOrder(code="workorder.unknown_unit", fields={"unit": filters.unit})
     qs = selectors.filter_workorders(
-        selectors.visible_workorders(request.user).select_related("handling_unit", "assignee"),
+        selectors.visible_workorders(request.user).select_related("handling_unit", "assignee")
+        .only(*presenters.LIST_FIELDS),
         status=filters.status, kind=filters.kind, severity=filters.severity, channel=filters.channel,
         overdue=filters.overdue, near_breach=filters.near_breach, jrt=filters.jrt, date_from=filters.date_from,
         date_to=filters.date_to, unit=unit, assignee=request.user if filters.mine else None,
         supervised=filters.supervised, q=filters.q,
     ).order_by("-received_at", "-id")
-    result = paginate(qs, page)
+    result = paginate(qs, page, count_limit=conf.list_count_limit())
     result["results"] = [presenters.list_item(wo) for wo in result["results"]]
     return result
 

@@ -27,6 +27,11 @@ def reminder_hours_before() -> list[int]:
     return list(get("KEFU_WORKORDER_REMINDER_HOURS", [24]))
 
 
+def list_count_limit() -> int:
+    """Queues count exactly up to this many matches, then say "N+" (a bank-sized table stays fast)."""
+    return int(get("KEFU_WORKORDER_LIST_COUNT_LIMIT", 1000))
+
+
 def near_breach_hours() -> int:
     return int(get("KEFU_WORKORDER_NEAR_BREACH_HOURS", 24))
 

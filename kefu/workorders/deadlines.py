@@ -86,12 +86,13 @@ def _fallback(policy_code: str, started_at: datetime) -> Deadline:
     return Deadline(day, True)
 
 
-def start(*, subject: models.Model, purpose: str, policy_code: str, started_at: datetime, actor: Any) -> Deadline:
+def start(*, subject: models.Model, purpose: str, policy_code: str, started_at: datetime, actor: Any,
+          new_subject: bool = False) -> Deadline:
     if calendar_available():
         from kefu.calendar.services import start_clock
 
         clock = start_clock(subject=subject, purpose=purpose, policy_code=policy_code, started_at=started_at,
-                            actor=actor)
+                            actor=actor, new_subject=new_subject)
         return Deadline(clock.deadline, bool(clock.provisional), clock)
     return _fallback(policy_code, started_at)
 

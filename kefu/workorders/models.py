@@ -12,10 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.org.visibility import VisibleManager
+from kefu.org.visibility import VisibleManager, visible_unit_ids
 from kefu.pii.fields import EncryptedTextField
 
 from .choices import (
+    OPEN_STATUSES,
     AttachmentKind,
     BusinessLine,
     Category,
@@ -34,7 +35,7 @@ from .choices import (
 
 
 class NumberSequence(models.Model):
-    """One counter row per (prefix, day): locked with SELECT ... FOR UPDATE to hand out numbers."""
+    """One counter row per (prefix, day), incremented in place (UPDATE ... RETURNING) to hand out numbers."""
 
     prefix = models.CharField(max_length=4)
     day = models.DateField()
@@ -184,6 +185,9 @@ class WorkOrder(models.Model):
             # Queue filters (status + kind + severity) with the default order: page 1 stops after 50 index
             # entries and the exact count can be answered from the index.
             models.Index(fields=["status", "kind", "severity", "-received_at"], name="wo_queue_filters"),
+            # Open cases newest first (overdue / near-breach queues): page 1 walks only the open rows.
+            models.Index(fields=["-received_at"], name="wo_open_received",
+                         condition=Q(status__in=sorted(OPEN_STATUSES))),
         ]
         constraints = [
             models.UniqueConstraint(fields=["channel", "source_ref"], condition=~Q(source_ref=""),
@@ -201,11 +205,7 @@ class WorkOrder(models.Model):
     @classmethod
     def visibility_extra_q(cls, user):
         """Hand-off units (co-handlers, escalations) see the case too, and so do its owner and assignee."""
-        paths = user.visible_unit_paths() or []
-        handoff_q = Q(pk__in=[])
-        for path in paths:
-            handoff_q |= Q(to_unit__path__startswith=path)
-        handed = Handoff.objects.filter(handoff_q).values("workorder_id")
+        handed = Handoff.objects.filter(to_unit_id__in=visible_unit_ids(user) or []).values("workorder_id")
         return Q(pk__in=handed) | Q(owner=user) | Q(assignee=user)
 
     @property

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db import DatabaseError
 from django.utils import timezone
 
 from .choices import ReplyChannel
@@ -82,6 +83,8 @@ def notify_customer(*, workorder: WorkOrder, template_code: str, actor: Any, key
         notification = queue_notification(
             channel=channel, to=to, template_code=template_code, context=ctx, actor=actor, related=workorder,
             idempotency_key=f"workorder:{workorder.pk}:{key_suffix}", customer=workorder.customer)
+    except DatabaseError:
+        raise  # the caller's transaction is broken: fail the whole write rather than half of it
     except Exception as exc:  # a missing template must not lose the work order; the gap is visible
         logger.warning("customer notification not queued", extra={"code": getattr(exc, "code", type(exc).__name__)})
         log_event(wo=workorder, action="notification_failed", actor=None,

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kefu.common.errors import KefuError, NotFound
+from kefu.common.pagination import CappedPaginator
 
-from . import selectors
+from . import conf, selectors
 from .choices import (
     BRANCH_CHANNELS_UI,
     BusinessLine,
@@ -72,11 +72,15 @@ def queue(request):
             kind=f["kind"], severity=f["severity"], channel=f["channel"], jrt=f["jrt"],
             overdue=request.GET.get("overdue") == "1", near_breach=request.GET.get("near") == "1",
             date_from=f["date_from"] or None, date_to=f["date_to"] or None, q=f["q"])
-        page = Paginator(qs.order_by("-received_at", "-id"), 50).get_page(request.GET.get("page"))
+        page = CappedPaginator(qs.order_by("-received_at", "-id"), 50,
+                               count_limit=conf.list_count_limit()).get_page(request.GET.get("page"))
     except (ValidationError, ValueError):
         messages.error(request, _("筛选条件有误"))
-        page = Paginator(qs.none(), 50).get_page(1)
-    context = {"page": page, "scope": scope, "f": f, "now": timezone.now(), "statuses": Status.choices,
+        page = CappedPaginator(qs.none(), 50).get_page(1)
+    query = request.GET.copy()
+    query.pop("page", None)  # the pager adds its own
+    context = {"page": page, "query": query.urlencode(), "scope": scope, "f": f, "now": timezone.now(),
+               "statuses": Status.choices,
                "kinds": Kind.choices, "severities": Severity.choices, "channels": Channel.choices,
                "overdue": request.GET.get("overdue") == "1", "near": request.GET.get("near") == "1"}
     template = "workorders/_rows.html" if request.htmx and request.htmx.target == "wo-rows" else "workorders/queue.html"

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.audit.services import field_changes, record, snapshot
+from kefu.audit.services import deferred, field_changes, record, snapshot
 
 from .choices import HANDLING_STATUSES, OPEN_STATUSES, Kind, Status
 from .errors import MissingFields, Recusal, TransitionForbidden, WorkOrderInvalidTransition
@@ -185,16 +185,24 @@ TRACKED_FIELDS = ["status", "handling_unit_id", "owner_id", "assignee_id", "seve
                   "recheck_count", "signed_off_by_id"]
 
 
-def transition(*, workorder: WorkOrder, action: str, actor: Any, **fields: Any) -> WorkOrder:
+def transition(*, workorder: WorkOrder, action: str, actor: Any, caller_holds_row: bool = False,
+               **fields: Any) -> WorkOrder:
     """Make one lifecycle move; raises ``workorder.invalid_transition`` (409), ``..._forbidden`` (403),
-    ``workorder.recusal`` (403) or ``workorder.missing_fields`` (422)."""
+    ``workorder.recusal`` (403) or ``workorder.missing_fields`` (422).
+
+    ``caller_holds_row``: the caller inserted or locked ``workorder`` in its own open transaction (the
+    intake accepting what it just registered): the instance is used as it is, without re-reading it under
+    a lock or a savepoint of its own, and a refusal fails the caller's whole transaction.
+    """
     from .effects import EFFECTS
 
     t = TRANSITIONS.get(action)
     if t is None:
         raise WorkOrderInvalidTransition(code="workorder.unknown_action", fields={"action": action})
-    with transaction.atomic():
-        wo = WorkOrder.objects.select_for_update().get(pk=workorder.pk)
+    if caller_holds_row and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("caller_holds_row needs the caller's open transaction")
+    with transaction.atomic(savepoint=not caller_holds_row), deferred():
+        wo = workorder if caller_holds_row else WorkOrder.objects.select_for_update().get(pk=workorder.pk)
         check(t, wo, actor)
         missing = _missing(t, fields)
         if missing:
@@ -213,9 +221,13 @@ def transition(*, workorder: WorkOrder, action: str, actor: Any, **fields: Any) 
                   note=note, at=now)
         record(actor=actor, action=f"workorder.{action}", obj=wo, changes=field_changes(wo, before, TRACKED_FIELDS),
                reason=note)
-        transaction.on_commit(partial(_send_signal, workorder_id=wo.pk, action=action, from_status=from_status,
-                                      to_status=target, actor_id=getattr(actor, "pk", None)))
-    workorder.refresh_from_db()
+        transaction.on_commit(partial(_send_signal, workorder=wo, action=action, from_status=from_status,
+                                      to_status=target, actor=actor))
+    # The caller's object takes the saved values (assigning an FK id drops a stale cached relation).
+    for model_field in WorkOrder._meta.concrete_fields:
+        setattr(workorder, model_field.attname, getattr(wo, model_field.attname))
+        if model_field.is_relation and model_field.is_cached(wo):
+            model_field.set_cached_value(workorder, model_field.get_cached_value(wo))
     return workorder
 
 
@@ -234,13 +246,9 @@ def _jsonable(data: dict) -> dict:
     return json.loads(json.dumps(data, default=str, ensure_ascii=False))
 
 
-def _send_signal(*, workorder_id: int, action: str, from_status: str, to_status: str, actor_id: Any) -> None:
-    from kefu.org.models import User
-
+def _send_signal(*, workorder: WorkOrder, action: str, from_status: str, to_status: str, actor: Any) -> None:
+    # Runs after commit: the instance holds exactly what was committed.
     from .signals import workorder_transitioned
 
-    wo = WorkOrder.objects.filter(pk=workorder_id).first()
-    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    if wo is not None:
-        workorder_transitioned.send(sender=WorkOrder, workorder=wo, action=action, from_status=from_status,
-                                    to_status=to_status, actor=actor)
+    workorder_transitioned.send(sender=WorkOrder, workorder=workorder, action=action, from_status=from_status,
+                                to_status=to_status, actor=actor if getattr(actor, "pk", None) else None)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kefu.audit.services import record
+from kefu.audit.services import deferred, record
 from kefu.pii.checks import is_valid_card_number
 from kefu.pii.crypto import blind_index
 from kefu.pii.masking import mask_card, mask_email, mask_mobile
@@ -152,25 +152,32 @@ def create_workorder(*, actor: Any, kind: str, channel: str, title: str, descrip
     received_at = extra.get("received_at") or timezone.now()
     intake_unit = _resolve_unit(extra.get("intake_unit"), "intake_unit") or getattr(actor, "unit", None)
 
-    with transaction.atomic():
-        wo = WorkOrder(
-            number=next_number(kind=kind, at=received_at), kind=kind, channel=channel, status=Status.NEW,
-            severity=severity, category=category, business_line=business_line, title=title,
-            description=description or "", tags=tags, customer=customer,
-            customer_cif_no=getattr(customer, "cif_no", "") or "", contact_name=contact_name,
-            contact_phone=contact_phone, contact_phone_index=blind_index("mobile", contact_phone),
-            contact_phone_masked=mask_mobile(contact_phone) if contact_phone else "",
-            contact_email=contact_email, preferred_reply_channel=reply_channel, amount_fen=amount_fen,
-            jrt_channel=resolve_classification(extra.get("jrt_channel"), Dimension.CHANNEL),
-            jrt_business=resolve_classification(extra.get("jrt_business"), Dimension.BUSINESS),
-            jrt_reason=resolve_classification(extra.get("jrt_reason"), Dimension.REASON),
-            complained_unit=_resolve_unit(extra.get("complained_unit"), "complained_unit"),
-            complained_staff=_resolve_user(extra.get("complained_staff"), "complained_staff"),
-            complained_person_name=extra.get("complained_person_name", "") or "",
-            intake_unit=intake_unit, handling_unit=intake_unit,
-            created_by=actor if getattr(actor, "pk", None) else None, received_at=received_at,
-            source_ref=(source_ref or "")[:200], interaction_ref=str(getattr(interaction, "pk", interaction) or "")[:64],
-        )
+    # Every lookup that can refuse the intake runs before a number is taken.
+    wo = WorkOrder(
+        number="", kind=kind, channel=channel, status=Status.NEW,
+        severity=severity, category=category, business_line=business_line, title=title,
+        description=description or "", tags=tags, customer=customer,
+        customer_cif_no=getattr(customer, "cif_no", "") or "", contact_name=contact_name,
+        contact_phone=contact_phone, contact_phone_index=blind_index("mobile", contact_phone),
+        contact_phone_masked=mask_mobile(contact_phone) if contact_phone else "",
+        contact_email=contact_email, preferred_reply_channel=reply_channel, amount_fen=amount_fen,
+        jrt_channel=resolve_classification(extra.get("jrt_channel"), Dimension.CHANNEL),
+        jrt_business=resolve_classification(extra.get("jrt_business"), Dimension.BUSINESS),
+        jrt_reason=resolve_classification(extra.get("jrt_reason"), Dimension.REASON),
+        complained_unit=_resolve_unit(extra.get("complained_unit"), "complained_unit"),
+        complained_staff=_resolve_user(extra.get("complained_staff"), "complained_staff"),
+        complained_person_name=extra.get("complained_person_name", "") or "",
+        intake_unit=intake_unit, handling_unit=intake_unit,
+        created_by=actor if getattr(actor, "pk", None) else None, received_at=received_at,
+        source_ref=(source_ref or "")[:200], interaction_ref=str(getattr(interaction, "pk", interaction) or "")[:64],
+    )
+    # Taken in its own statement (autocommit when the intake is not inside a caller's transaction): the
+    # counter row stays locked for that statement only, so concurrent intakes do not queue behind each other;
+    # an intake that fails afterwards leaves a gap in the day's numbers, as a database sequence would.
+    if wo.source_ref and WorkOrder.objects.filter(channel=channel, source_ref=wo.source_ref).exists():
+        raise DuplicateSource(fields={"source_ref": source_ref})  # a gateway's retry: no number spent on it
+    wo.number = next_number(kind=kind, at=received_at)
+    with transaction.atomic(), deferred():
         if wo.source_ref:
             # A savepoint only where a duplicate can happen (a gateway retrying the same message).
             try:
@@ -187,7 +194,9 @@ def create_workorder(*, actor: Any, kind: str, channel: str, title: str, descrip
 
         repeat = flag_repeat(workorder=wo)
         _start_clocks(wo, actor)
-        wo.save()
+        if not extra.get("auto_accept"):  # the accept below saves the whole row anyway
+            wo.save(update_fields=["due_at", "regulatory_due_at", "deadline_provisional", "is_repeat",
+                                    "repeat_of", "suggested_severity", "updated_at"])
         log_event(wo=wo, action="created", actor=actor, to_status=Status.NEW,
                   data={"channel": channel, "kind": kind, "repeat_of": repeat.number if repeat else None})
         record(actor=actor, action="workorder.created", obj=wo, changes={
@@ -210,18 +219,19 @@ def create_workorder(*, actor: Any, kind: str, channel: str, title: str, descrip
         if extra.get("auto_accept"):
             from ..workflow import transition
 
-            wo = transition(workorder=wo, action="accept", actor=actor)
+            wo = transition(workorder=wo, action="accept", actor=actor, caller_holds_row=True)
     return wo
 
 
 def _start_clocks(wo: WorkOrder, actor: Any) -> None:
     handling = deadlines.start(subject=wo, purpose="handling", started_at=wo.received_at, actor=actor,
-                               policy_code=deadlines.handling_policy(kind=wo.kind, severity=wo.severity, tags=wo.tags))
+                               policy_code=deadlines.handling_policy(kind=wo.kind, severity=wo.severity, tags=wo.tags),
+                               new_subject=True)
     wo.due_at = handling.deadline
     wo.deadline_provisional = handling.provisional
     if wo.kind == Kind.COMPLAINT:
         regulatory = deadlines.start(subject=wo, purpose="regulatory", policy_code=deadlines.REGULATORY_POLICIES[0],
-                                     started_at=wo.received_at, actor=actor)
+                                     started_at=wo.received_at, actor=actor, new_subject=True)
         wo.regulatory_due_at = regulatory.deadline
         wo.due_at = min(wo.due_at, regulatory.deadline)
 

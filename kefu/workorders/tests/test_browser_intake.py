@@ -40,6 +40,16 @@ def test_keyboard_intake_and_dispatch(page, live_server, org_tree, user_factory)
     assert wo.amount_fen == 20000 and wo.status == "accepted"
     assert page.get_by_text(wo.number).first.is_visible()
     screenshot(page, "workorders_detail")
+    # Countdowns tick in the page: a deadline that passes while the page is open turns red without a reload.
+    countdown = page.locator("time.countdown").first
+    assert countdown.inner_text().startswith("剩余")
+    page.evaluate("""() => {
+        const el = document.querySelector('time.countdown');
+        el.setAttribute('datetime', new Date(Date.now() - 90 * 60000).toISOString());
+        window.kefuCountdown.render();
+    }""")
+    assert countdown.inner_text() == "已超时 1小时 30分钟"
+    assert "red" in (countdown.get_attribute("class") or "")
     page.locator("details:has(input[name=action][value=dispatch]) > summary").click()
     form = page.locator("form:has(input[name=action][value=dispatch])")
     form.locator("select[name=to_unit]").select_option("BR-DC")

@@ -179,6 +179,23 @@ def test_search_chinese_full_text(wo_users, seeded):
     assert numbers("不存在的词语") == set()
 
 
+def test_search_finds_latin_words_inside_dictionary_compounds(wo_users, seeded):
+    # The banking dictionary keeps ATM吞卡 as one word (canonical form 吞卡): "ATM" alone must still match.
+    agent = wo_users["agent"]
+    atm = create_workorder(actor=agent, kind="complaint", channel="phone", title="ATM吞卡未及时处理",
+                           description="客户称卡被吞")
+    app = create_workorder(actor=agent, kind="complaint", channel="phone", title="手机APP闪退", description="无法登录")
+    client = ApiClient(agent)
+
+    def numbers(q):
+        return {r["number"] for r in client.get("/workorders", q=q).json()["results"]}
+
+    assert numbers("ATM") == {atm.number}
+    assert numbers("atm吞卡") == {atm.number}
+    assert numbers("吞卡") == {atm.number}
+    assert numbers("APP") == {app.number}
+
+
 def test_detail_endpoint_query_count(complaint, wo_users):
     transition(workorder=complaint, action="dispatch", actor=wo_users["agent"], to_unit="BR-DC")
     add_note(workorder=complaint, actor=wo_users["agent"], body="内部备注")
@@ -212,3 +229,50 @@ def test_late_handoff_flagged_once(complaint, wo_users):
     complaint.refresh_from_db()
     assert complaint.is_supervised
     assert complaint.events.filter(action="handoff_breached").count() == 1
+
+
+def test_list_count_is_capped_above_the_limit(wo_users, seeded, settings):
+    settings.KEFU_WORKORDER_LIST_COUNT_LIMIT = 2
+    agent = wo_users["agent"]
+    made = [create_workorder(actor=agent, kind="consultation", channel="phone", title=f"咨询利率{i}", description="")
+            for i in range(3)]
+    client = ApiClient(agent)
+    capped = client.get("/workorders", kind="consultation", page_size=1).json()
+    assert (capped["count"], capped["count_exact"]) == (2, False)
+    beyond = client.get("/workorders", kind="consultation", page_size=1, page=3).json()
+    assert len(beyond["results"]) == 1 and beyond["count"] == 3  # pages past the cap are still served
+    settings.KEFU_WORKORDER_LIST_COUNT_LIMIT = 3
+    exact = client.get("/workorders", kind="consultation").json()
+    assert (exact["count"], exact["count_exact"]) == (3, True)
+    assert {r["number"] for r in exact["results"]} == {wo.number for wo in made}
+
+
+def test_search_takes_recent_documents_first_then_older_ones(wo_users, seeded, settings):
+    # A window of one document: the newest match comes from the recent pass, the others from the older pass.
+    settings.KEFU_WORKORDER_SEARCH_RECENT_WINDOW = 1
+    settings.KEFU_WORKORDER_SEARCH_LIMIT = 2
+    agent = wo_users["agent"]
+    made = [create_workorder(actor=agent, kind="complaint", channel="phone", title=f"信用卡年费争议{i}", description="")
+            for i in range(3)]
+    create_workorder(actor=agent, kind="complaint", channel="phone", title="房贷提前还款", description="")
+    found = ApiClient(agent).get("/workorders", q="年费").json()
+    assert [r["number"] for r in found["results"]] == [made[2].number, made[1].number]  # newest 2 of 3 matches
+
+
+def test_list_query_count_does_not_grow_with_rows(wo_users, seeded):
+    # The list loads only the columns it shows (.only): a field read outside them would cost a query per row.
+    agent = wo_users["agent"]
+    client = ApiClient(agent)
+
+    def list_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/workorders").status_code == 200
+        return len(ctx.captured_queries)
+
+    create_workorder(actor=agent, kind="complaint", channel="phone", title="单条", description="", auto_accept=True)
+    list_queries()  # the token's first use records last_used_at
+    one = list_queries()
+    for i in range(4):
+        create_workorder(actor=agent, kind="complaint", channel="phone", title=f"多条{i}", description="",
+                         auto_accept=True)
+    assert list_queries() == one
