@@ -39,6 +39,10 @@ def setup_django(args) -> None:
     if not os.environ.get("DATABASE_URL"):
         tmp = tempfile.mkdtemp(prefix="kefu-ivr-bench-")
         os.environ["KEFU_VAR_DIR"] = tmp
+    elif os.environ["DATABASE_URL"].startswith("postgres"):
+        from bench.bench_db import ensure_database
+
+        ensure_database(os.environ["DATABASE_URL"])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
     os.environ.setdefault("KEFU_LOG_LEVEL", "WARNING")
     os.environ.setdefault("KEFU_DEBUG", "0")
@@ -175,6 +179,8 @@ def summarize(samples: list[float]) -> dict[str, float]:
 async def run_calls(server_port: int, customers: list[dict], calls: int, think_ms: int, tag: str,
                     sequential: bool = False) -> list[Caller]:
     rng = random.Random(42)
+    # Asterisk's uniqueids never repeat: a call left active by an earlier run must not be resumed by this one.
+    tag = f"{tag}-{time.time_ns()}"
     callers = [Caller(server_port, f"{tag}.{i}", script(customers[i % len(customers)], rng), think_ms,
                       random.Random(i)) for i in range(calls)]
     if sequential:
@@ -212,6 +218,8 @@ def start_server(args) -> tuple[subprocess.Popen, int]:
     cmd = [sys.executable, str(ROOT / "manage.py"), "fastagi", "--host", "127.0.0.1", "--port", str(port)]
     if args.workers:
         cmd += ["--workers", str(args.workers)]
+    if args.processes > 1:
+        cmd += ["--processes", str(args.processes)]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -244,6 +252,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=40)
     parser.add_argument("--think-ms", type=int, default=3000, help="mean time between keys (callers listen to prompts)")
     parser.add_argument("--workers", type=int, default=None, help="FastAGI database threads (default: server's)")
+    parser.add_argument("--processes", type=int, default=1, help="FastAGI server processes (PostgreSQL)")
     parser.add_argument("--light-pin", action="store_true",
                         help="cheap argon2 parameters, to measure the IVR without the deliberate PIN hash cost")
     args = parser.parse_args()
@@ -257,6 +266,7 @@ def main() -> None:
     from kefu.ivr.models import IvrCall
 
     proc, port = start_server(args)
+    print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     try:
         asyncio.run(main_async(args, customers, port))
     finally:

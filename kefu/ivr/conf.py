@@ -98,3 +98,8 @@ def public_base_url() -> str:
 
 def agi_pin_threads() -> int:
     return int(_get("KEFU_IVR_AGI_PIN_THREADS", 1))
+
+
+def agi_pin_nice() -> int:
+    """How much lower the CPU priority of the FastAGI PIN threads is (Linux nice increment; 0 = same)."""
+    return int(_get("KEFU_IVR_AGI_PIN_NICE", 10))

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.audit.choices import AuditKind
-from kefu.audit.services import record
+from kefu.audit.services import deferred, record
 from kefu.common.errors import KefuError
 from kefu.pii import crypto
 from kefu.pii.masking import mask_card, mask_mobile, mask_name
@@ -59,7 +59,8 @@ class EffectRunner:
     def run(self, effect: Effect) -> EffectDone:
         handler = getattr(self, f"do_{effect.name}")
         try:
-            with transaction.atomic():
+            # A failed effect's savepoint takes its audit rows with it (audit.deferred drops them).
+            with transaction.atomic(), deferred():
                 data = handler(**effect.args)
         except KefuError as exc:
             return EffectDone(effect.name, {}, exc.code)

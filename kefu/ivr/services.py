@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from kefu.audit.services import record
+from kefu.audit.services import deferred, record
 from kefu.pii import crypto
 from kefu.pii.masking import mask_mobile
 
@@ -101,7 +101,9 @@ def _send_call_ended(*, call_pk: int) -> None:
 
 
 def start_call(*, channel: str, caller: str, called: str, actor: Any, external_id: str = "",
-               flow_code: str | None = None) -> tuple[IvrCall, Output]:
+               flow_code: str | None = None, recording: str = "") -> tuple[IvrCall, Output]:
+    """Open a call and ask its first question. ``recording`` (the PBX's recording file, when it is known
+    at the start) is stored and audited with the start: one transaction instead of two."""
     if channel not in CallChannel.values:
         raise BadInput(fields={"channel": "invalid"})
     caller = (caller or "").strip()[:32]
@@ -110,13 +112,15 @@ def start_call(*, channel: str, caller: str, called: str, actor: Any, external_i
         raise BadInput("号码只能包含数字", fields={"caller": "invalid"})
     flow_id = current_flow_id(flow_code or conf.default_flow_code())
     engine = engine_for(flow_id)
-    with transaction.atomic():
+    recording = (recording or "").strip()[:255]
+    with transaction.atomic(), deferred():
         call = IvrCall.objects.create(
             channel=channel, external_id=external_id[:80], flow_id=flow_id, caller_masked=mask_mobile(caller) if caller else "",
             caller_index=crypto.blind_index("mobile", caller) if caller else "", caller_enc=caller, called=called,
-            started_at=timezone.now())
+            started_at=timezone.now(), recording_file=recording)
+        changes = {"channel": channel, "caller": caller, "called": called, "flow_version": engine.flow["version"]}
         record(actor=actor, action="ivr.call_started", obj=call,
-               changes={"channel": channel, "caller": caller, "called": called, "flow_version": engine.flow["version"]})
+                      changes={**changes, "recording_file": recording} if recording else changes)
         st, out = engine.start(call_id=call.call_id)
         st, out = _drive(engine, EffectRunner(call, actor), st, out)
         _persist(call, st, out, actor)
@@ -162,7 +166,8 @@ def handle_input(*, call_id: str, event: Any, actor: Any, step: int | None = Non
     answered step gets its stored answer back instead of being applied twice. ``prepared`` is the result of
     :func:`prepare_input` when the transport ran it on another thread."""
     precheck = prepare_input(call_id=call_id, event=event) if prepared is _UNSET else prepared
-    with transaction.atomic():
+    # Audit rows are written last (audit.deferred): the chain head is locked only for them and the commit.
+    with transaction.atomic(), deferred():
         call = _locked_call(call_id)
         if step is not None and step < call.step and call.last_output:
             return call, output_from_dict(json.loads(call.last_output))

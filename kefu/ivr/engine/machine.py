@@ -8,8 +8,6 @@ are never written into the session.
 
 from __future__ import annotations
 
-import copy
-from dataclasses import asdict
 from typing import Any
 
 from .flowdef import BACK, REPEAT, FlowDef, NodeDef
@@ -27,7 +25,23 @@ from .types import (
     S,
     Timeout,
     Transfer,
+    plain,
 )
+
+
+def copy_state(value: Any) -> Any:
+    """A deep copy of the JSON session (dicts, lists and scalars), several times faster than
+    ``copy.deepcopy`` (no memo); anything else is deep-copied the general way."""
+    if isinstance(value, dict):
+        return {k: copy_state(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_state(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    import copy
+
+    return copy.deepcopy(value)
+
 
 NUMBER_EXPECT = Expect(max_digits=19, timeout_ms=15000)
 CHOICE_EXPECT = Expect(max_digits=1, timeout_ms=6000)
@@ -52,7 +66,7 @@ class Engine(SelfServiceMixin):
         return st, out
 
     def feed(self, state: dict[str, Any], event: Any) -> tuple[dict[str, Any], Output]:
-        st = copy.deepcopy(state)
+        st = copy_state(state)
         if st.get("ended"):
             return st, Hangup([], st.get("disposition", ""))
         if isinstance(event, HangupEvent):
@@ -78,7 +92,7 @@ class Engine(SelfServiceMixin):
         """Ask a question; ``choice`` questions accept ``*`` to repeat (number entry uses ``*`` as a
         decimal point)."""
         st["phase"] = phase
-        st["ask"] = {"prompts": [asdict(p) for p in prompts], "expect": asdict(expect), "choice": choice}
+        st["ask"] = {"prompts": [plain(p) for p in prompts], "expect": plain(expect), "choice": choice}
         return Ask([*(lead or []), *prompts], expect)
 
     def replay(self, st: dict[str, Any], lead: list[Prompt] | None = None) -> Ask:
@@ -238,7 +252,7 @@ class Engine(SelfServiceMixin):
                 st["node"] = key
                 st["path"].append(key)
                 queue = queue or self.node(key).get("params", {}).get("queue")
-        st["w"] = {"queue": queue or self.flow["default_queue"], "reason": reason, "lead": [asdict(p) for p in lead or []]}
+        st["w"] = {"queue": queue or self.flow["default_queue"], "reason": reason, "lead": [plain(p) for p in lead or []]}
         st["phase"] = "queue_status"
         return Effect("queue_status", {"queue": st["w"]["queue"]})
 

@@ -1,13 +1,15 @@
 """Flow versions: compile, cache by published version, validate, publish, copy to a new draft.
 
 Publishing takes effect without a restart: new calls look up the current published version id (a cache
-key shared by every server, set on publish), and a compiled version is immutable, so the in-process cache
-keyed by version id never goes stale. Calls in progress keep the version they started with.
+key shared by every server, cleared on publish, and remembered in-process for at most ``LOCAL_TTL_S``),
+and a compiled version is immutable, so the in-process cache keyed by version id never goes stale. Calls
+in progress keep the version they started with.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache, partial
+from time import monotonic
 from typing import Any
 
 from django.core.cache import cache
@@ -49,7 +51,16 @@ def compiled_flow(flow_id: int) -> FlowDef:
     return _compiled(flow_id)
 
 
+# code -> (flow id, monotonic expiry): spares every new call a shared-cache (or database) round trip. A
+# publish clears it at once in its own process; other processes see the new version within LOCAL_TTL_S.
+_local_current: dict[str, tuple[int, float]] = {}
+LOCAL_TTL_S = 2.0
+
+
 def current_flow_id(code: str) -> int:
+    hit = _local_current.get(code)
+    if hit is not None and hit[1] > monotonic():
+        return hit[0]
     key = CURRENT_KEY.format(code=code)
     flow_id = cache.get(key)
     if flow_id is None:
@@ -58,7 +69,14 @@ def current_flow_id(code: str) -> int:
         if flow_id is None:
             raise NoPublishedFlow()
         cache.set(key, flow_id, 300)
+    _local_current[code] = (int(flow_id), monotonic() + LOCAL_TTL_S)
     return int(flow_id)
+
+
+def forget_current(code: str) -> None:
+    """Drop the published version of ``code`` from the shared and the in-process cache."""
+    _local_current.pop(code, None)
+    cache.delete(CURRENT_KEY.format(code=code))
 
 
 def publish_flow(*, flow: CallFlow, actor: Any) -> CallFlow:
@@ -78,8 +96,8 @@ def publish_flow(*, flow: CallFlow, actor: Any) -> CallFlow:
         record(actor=actor, action="ivr.flow_published", obj=flow,
                changes={"version": [retired[0] if retired else None, flow.version]}, reason=flow.note[:200])
         # Forget the current version now and again after commit, so no server re-caches the old one between.
-        cache.delete(CURRENT_KEY.format(code=flow.code))
-        transaction.on_commit(partial(cache.delete, CURRENT_KEY.format(code=flow.code)))
+        forget_current(flow.code)
+        transaction.on_commit(partial(forget_current, flow.code))
     return flow
 
 

@@ -29,6 +29,7 @@ def _ivr_settings(settings, tmp_path):
     from kefu.ivr.flows import store
 
     store._compiled.cache_clear()
+    store._local_current.clear()
     yield
 
 
