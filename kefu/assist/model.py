@@ -21,7 +21,7 @@ from sklearn.svm import LinearSVC
 from .choices import COMPLAINT_ONLY, LABELS
 from .text import normalize
 
-MODEL_VERSION = 1
+MODEL_VERSION = 2  # 2: normalisation maps variant characters, HK/TW words and pinyin words
 # Below this many examples of a complaint-only label the classifier is not trained (defaults apply).
 _MIN_ROWS = 10
 

@@ -43,8 +43,33 @@ TYPO_MAP: dict[str, str] = {
     "atm机": "atm", "取款击": "取款机", "取款鸡": "取款机",
     "绑顶": "绑定", "帮定": "绑定",
     "限颔": "限额", "限鹅": "限额",
+    # 帐 is the old/variant form of 账 in every banking word (帐单, 查帐, 帐上, 入帐).
+    "帐": "账",
+    "登陆": "登录", "等录": "登录", "登入": "登录",
+    "借计卡": "借记卡", "结记卡": "借记卡", "银航卡": "银行卡", "信用ka": "信用卡",
+    "解动": "解冻", "解东": "解冻",
+    "利吸": "利息", "利心": "利息", "专账": "转账", "转仗": "转账", "赚账": "转账",
+    "盗剧": "盗刷", "到刷": "盗刷", "被到刷": "被盗刷",
+    "验证马": "验证码",
+    "分欺": "分期", "份期": "分期",
+    "挂视": "挂失", "挂是": "挂失",
+    # Hong Kong and Taiwan words for the same things (after Traditional -> Simplified).
+    "咭": "卡", "提款卡": "银行卡", "柜员机": "取款机", "提款机": "取款机",
+    "自动柜员机": "取款机", "网上银行": "网银", "网路银行": "网银",
+}
+
+# Whole pinyin words typed instead of characters (only unambiguous multi-syllable banking words).
+PINYIN_MAP: dict[str, str] = {
+    "guashi": "挂失", "dongjie": "冻结", "jiedong": "解冻", "daikuan": "贷款", "fangdai": "房贷",
+    "licai": "理财", "mima": "密码", "zhuanzhang": "转账", "xinyongka": "信用卡", "shouxufei": "手续费",
+    "lixi": "利息", "lilv": "利率", "tousu": "投诉", "rengong": "人工", "zhuanrengong": "转人工",
+    "yuyue": "预约", "kaihu": "开户", "daoshua": "盗刷", "yinhangka": "银行卡", "yhk": "银行卡",
+    "zrg": "转人工", "yanzhengma": "验证码", "yu'e": "余额", "yuer": "余额",
+    "fenqi": "分期", "zhangdan": "账单", "liushui": "流水",
+    "shoujiyinhang": "手机银行", "sjyh": "手机银行", "wangyin": "网银", "huankuan": "还款",
 }
 _TYPO_RE = re.compile("|".join(re.escape(k) for k in sorted(TYPO_MAP, key=len, reverse=True)))
+_PINYIN_RE = re.compile(r"[a-z']+")
 _LONG_DIGITS_RE = re.compile(r"\d[\d\s-]{9,}\d")
 _SPACES_RE = re.compile(r"\s+")
 
@@ -66,5 +91,6 @@ def normalize(text: str) -> str:
     text = _to_halfwidth(text).lower()
     text = _traditional_to_simplified(text)
     text = _TYPO_RE.sub(lambda m: TYPO_MAP[m.group(0)], text)
+    text = _PINYIN_RE.sub(lambda m: PINYIN_MAP.get(m.group(0), m.group(0)), text)
     text = _LONG_DIGITS_RE.sub("#", text)
     return _SPACES_RE.sub(" ", text).strip()

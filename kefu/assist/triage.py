@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import rules
 from .errors import ModelMissing
@@ -58,6 +59,24 @@ def get_model(path: Path | None = None) -> TriageModel:
                 _cache.clear()
                 _cache[key] = model
     return model
+
+
+def current_model(log: Any = None) -> TriageModel:
+    """The current model for command-line runs: trained first (seeded) when there is none; a warning on
+    ``log`` when it was built from an older corpus than the one shipped (code updated, ``kefu_setup`` not
+    run since), so figures are never silently those of a stale model."""
+    from .setup import is_current_model_of_shipped_corpus
+    from .training import build_model
+
+    if current_path() is None:
+        if log is not None:
+            log.write("no triage model yet: training one (seeded) first")
+        build_model()
+        reset_cache()
+    elif log is not None and not is_current_model_of_shipped_corpus():
+        log.write("warning: the triage model was trained on an older corpus; run `manage.py kefu_setup` "
+                  "(or `train_triage`) to rebuild it")
+    return get_model()
 
 
 def reset_cache() -> None:

@@ -25,7 +25,7 @@ import zhconv
 from . import registers as R
 
 SEED_FILES = ("seeds_service.txt", "seeds_complaint.txt", "seeds_more.txt",
-              "seeds_narrative.txt", "seeds_focus.txt", "seeds_extra.txt")
+              "seeds_narrative.txt", "seeds_focus.txt", "seeds_extra.txt", "seeds_varied.txt")
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "data" / "corpus.jsonl"
 DEFAULT_SEED = 7
 # Intents where a stranded vulnerable customer is plausible (urgent by the severity rules).

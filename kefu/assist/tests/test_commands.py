@@ -92,3 +92,17 @@ def test_triage_cli_reports_unreadable_input(trained, missing):
 
     with pytest.raises(CommandError):
         run("triage", "--input", missing)
+
+
+def test_cli_warns_when_the_model_is_older_than_the_shipped_corpus(trained, tmp_path):
+    # The session's test model is trained on half the corpus: exactly what a stale model looks like.
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": 1, "text": "查余额"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    err, out = StringIO(), StringIO()
+    call_command("triage", "--input", str(source), stdout=out, stderr=err)
+    assert "older corpus" in err.getvalue()
+    assert json.loads(out.getvalue().splitlines()[0])["id"] == 1  # stdout stays pure JSON Lines

@@ -8,10 +8,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from kefu.assist.choices import LABELS
-from kefu.assist.errors import ModelMissing
 from kefu.assist.evaluation import format_report, score
-from kefu.assist.training import build_model
-from kefu.assist.triage import get_model, reset_cache, triage_many
+from kefu.assist.triage import current_model, triage_many
 
 
 class Command(BaseCommand):
@@ -41,12 +39,7 @@ class Command(BaseCommand):
             gold.append(row)
         if not gold:
             raise CommandError("no labelled lines (need text and the gold labels)")
-        try:
-            model = get_model()
-        except ModelMissing:
-            build_model()
-            reset_cache()
-            model = get_model()
+        model = current_model(self.stderr)
         predicted = [r.labels() for r in triage_many([g["text"] for g in gold], model=model)]
         result = score(gold, predicted)
         self.stdout.write(format_report(result))

@@ -2,8 +2,8 @@
 
 Input lines carry ``id`` and ``text`` (other fields are ignored). Output:
 ``{"id", "kind", "intent", "category", "severity", "business", "confidence"}``; a bad line yields
-``{"id", "error": {"code", "message"}}`` and the run continues. Without a trained model one is built
-first (seeded) rather than failing.
+``{"id", "error": {"code", "message"}}`` and the run continues. Without a trained model, or with one built
+from an older corpus, one is trained first (seeded) rather than failing.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from kefu.assist.conf import max_text_chars
-from kefu.assist.errors import ModelMissing
-from kefu.assist.training import build_model
-from kefu.assist.triage import get_model, reset_cache, triage_many
+from kefu.assist.triage import current_model, triage_many
 
 BATCH = 256
 
@@ -47,13 +45,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", default="-", help="output file (default stdout)")
 
     def handle(self, *args, input, output, **options):
-        try:
-            model = get_model()
-        except ModelMissing:
-            self.stderr.write("no triage model yet: training one (seeded) first")
-            build_model()
-            reset_cache()
-            model = get_model()
+        model = current_model(self.stderr)
         with ExitStack() as stack:
             try:
                 source = sys.stdin if input == "-" else stack.enter_context(Path(input).open(encoding="utf-8"))
