@@ -38,7 +38,7 @@ lint: venv ## ruff and the migrations check
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=kefu.settings_test
 
-browser-deps: ## install Debian's chromium and chromium-driver for the browser tests (when root)
+browser-deps: ## install Debian's chromium, chromium-driver and espeak-ng the tests drive (when root)
 	@bash scripts/install-browser.sh
 
 test: venv lint browser-deps ## lint, then pytest on SQLite and, if reachable, on PostgreSQL

@@ -19,6 +19,15 @@ STORAGES = {
                    "OPTIONS": {"location": str(MEDIA_ROOT / "recordings")}},
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 30}
+    # As in production (WAL, BEGIN IMMEDIATE, busy timeout), only synchronous=OFF because the file is thrown
+    # away. Without IMMEDIATE a transaction that read first and then writes fails at once with "database is
+    # locked" when another connection holds the write lock: SQLite cannot wait there without deadlocking.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE",
+                                       "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"}
+    # A file, not Django's shared-cache in-memory database: the browser tests' live servers write from
+    # several threads, and in shared-cache mode a read that meets another connection's write lock fails at
+    # once ("database table is locked") instead of waiting for the busy timeout. pytest-xdist workers get
+    # their own file (suffix _gw0, _gw1, ...).
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_kefu.sqlite3")}
 LOGGING["root"]["level"] = "WARNING"
 AXES_ENABLED = True

@@ -4,8 +4,8 @@ pytest-django's ``live_server`` is WSGI: it cannot serve ``/ws/...``. This fixtu
 ``kefu.asgi:application`` under uvicorn in a thread of the test process, because:
 
 - the in-memory channel layer only reaches consumers in the same process;
-- SQLite's in-memory test database is shared between threads of one process (``cache=shared``), not with
-  another process; PostgreSQL works the same way (the test database is a real database).
+- the test database (a file for SQLite, see ``kefu/settings_test.py``; a real database on PostgreSQL) is
+  reached by the server thread's own connections, like a deployed server's.
 
 Tests using it must use ``transactional_db`` (``django_db(transaction=True)``) so that the server
 thread sees the rows the test writes. Static files are served as by ``live_server`` (finders).
