@@ -57,7 +57,10 @@ def api_client():
 def _reset_axes_cache(settings):
     from django.core.cache import cache
 
+    from kefu.common import refcache
+
     cache.clear()
+    refcache.clear()  # reference rows cached by an earlier test may have been rolled back
     yield
 
 

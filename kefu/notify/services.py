@@ -13,6 +13,7 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone
 
 from kefu.audit.services import record
+from kefu.common import refcache
 from kefu.common.errors import NotFound, ValidationFailed
 from kefu.pii.masking import mask_email, mask_mobile
 from kefu.pii.validators import reject_c3
@@ -65,18 +66,36 @@ def quiet_hours_end(now: datetime) -> datetime | None:
     return datetime.combine(end_day, end, tzinfo=SHANGHAI)
 
 
+# Templates are read by every customer-facing write; an edit reaches other processes within this many seconds.
+TEMPLATE_CACHE_SECONDS = 30.0
+
+
+def template_cache_key(code: str, channel: str) -> tuple[str, str, str]:
+    return ("notify.template", code, channel)
+
+
+def active_template(code: str, channel: str) -> NotificationTemplate | None:
+    return refcache.remember(template_cache_key(code, channel), TEMPLATE_CACHE_SECONDS, lambda: (
+        NotificationTemplate.objects.filter(code=code, channel=channel, active=True).first()))
+
+
 def queue_notification(*, channel: str, to: str, template_code: str, context: dict[str, Any],
                        idempotency_key: str, actor: Any, related: models.Model | None = None,
-                       urgent: bool = False, customer: Any = None) -> Notification:
-    """Queue one message; the same ``idempotency_key`` always returns the first notification."""
+                       urgent: bool = False, customer: Any = None, new_key: bool = False) -> Notification:
+    """Queue one message; the same ``idempotency_key`` always returns the first notification.
+
+    ``new_key``: the key names an object the caller created in this transaction, so no notification can
+    have it yet and the lookup for one is skipped (a clash would still be caught by the unique key).
+    """
     if channel not in Channel.values:
         raise ValidationFailed("不支持的通知渠道", code="notify.bad_channel", fields={"channel": channel})
     if not to:
         raise ValidationFailed("缺少收件人", code="notify.missing_recipient", fields={"to": "required"})
-    existing = Notification.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
-    template = NotificationTemplate.objects.filter(code=template_code, channel=channel, active=True).first()
+    if not new_key:
+        existing = Notification.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    template = active_template(template_code, channel)
     if template is None:
         raise ValidationFailed("通知模板不存在或未启用", code="notify.template_missing",
                                fields={"template_code": template_code})

@@ -63,8 +63,11 @@ def _recipient(wo: WorkOrder) -> tuple[str, str] | None:
 
 
 def notify_customer(*, workorder: WorkOrder, template_code: str, actor: Any, key_suffix: str,
-                    context: dict | None = None) -> Any:
-    """Queue one customer message; skipped (with a timeline note) when there is no address or outbox."""
+                    context: dict | None = None, new_workorder: bool = False) -> Any:
+    """Queue one customer message; skipped (with a timeline note) when there is no address or outbox.
+
+    ``new_workorder``: the work order was inserted in this transaction (no message can exist for it yet).
+    """
     from .workflow import log_event
 
     target = _recipient(workorder)
@@ -82,7 +85,8 @@ def notify_customer(*, workorder: WorkOrder, template_code: str, actor: Any, key
     try:
         notification = queue_notification(
             channel=channel, to=to, template_code=template_code, context=ctx, actor=actor, related=workorder,
-            idempotency_key=f"workorder:{workorder.pk}:{key_suffix}", customer=workorder.customer)
+            idempotency_key=f"workorder:{workorder.pk}:{key_suffix}", customer=workorder.customer,
+            new_key=new_workorder)
     except DatabaseError:
         raise  # the caller's transaction is broken: fail the whole write rather than half of it
     except Exception as exc:  # a missing template must not lose the work order; the gap is visible

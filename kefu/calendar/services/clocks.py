@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from kefu.audit.choices import AuditKind
 from kefu.audit.services import record
+from kefu.common import refcache
 from kefu.pii.validators import reject_c3
 
 from .. import errors
@@ -36,10 +37,20 @@ def transition(*, clock: DeadlineClock, to: str) -> None:
     clock.status = to
 
 
+# Versions are append-only rows (a change is a new version), read by every intake: a new version reaches other
+# processes within this many seconds (its own process at once).
+POLICY_CACHE_SECONDS = 60.0
+
+
+def policy_cache_key(code: str) -> tuple[str, str]:
+    return ("calendar.policy_versions", code)
+
+
 def policy_in_force(code: str, on: date) -> DeadlinePolicy:
     """The latest version of policy ``code`` effective on ``on``."""
-    policy = (DeadlinePolicy.objects.filter(code=code, effective_from__lte=on)
-              .order_by("-effective_from", "-version").first())
+    versions = refcache.remember(policy_cache_key(code), POLICY_CACHE_SECONDS, lambda: list(
+        DeadlinePolicy.objects.filter(code=code).order_by("-effective_from", "-version")))
+    policy = next((p for p in versions if p.effective_from <= on), None)
     if policy is None:
         raise errors.PolicyNotFound(_("期限规则「%(code)s」不存在或在 %(day)s 尚未生效") % {"code": code, "day": on.isoformat()},
                                     fields={"policy_code": code})

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 
 from kefu.audit.services import record
+from kefu.common import refcache
 from kefu.pii.validators import reject_c3
 
 from ..deadlines import validate_amount, validate_unit
 from ..models import DeadlinePolicy
+from .clocks import policy_cache_key
 
 
 def create_policy_version(*, code: str, name: str, unit: str, amount: int, effective_from: date, actor: Any,
@@ -31,4 +34,5 @@ def create_policy_version(*, code: str, name: str, unit: str, amount: int, effec
         record(actor=actor, action="calendar.policy_version_created", obj=policy, changes={
             "code": [None, code], "version": [latest or None, policy.version], "unit": [None, unit],
             "amount": [None, amount], "effective_from": [None, effective_from]})
+        transaction.on_commit(partial(refcache.forget, policy_cache_key(code)))
     return policy

@@ -124,6 +124,21 @@ def test_policy_versions_apply_by_effective_date(maintainer, subject):
     assert (new.policy.version, new.amount) == (2, 5)
 
 
+def test_a_new_policy_version_is_used_at_once_by_this_process(maintainer, subject,
+                                                              django_capture_on_commit_callbacks):
+    # Policy versions are cached per process (they are read by every intake); a new one must not wait for it.
+    from kefu.calendar.services import create_policy_version
+
+    before = start_clock(subject=subject, purpose="a", policy_code="complaint.general",
+                         started_at=datetime(2026, 11, 2, 10, tzinfo=SH), actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        create_policy_version(code="complaint.general", name="一般投诉", unit="working_days", amount=5,
+                              effective_from=date(2026, 11, 1), actor=maintainer)
+    after = start_clock(subject=subject, purpose="b", policy_code="complaint.general",
+                        started_at=datetime(2026, 11, 2, 10, tzinfo=SH), actor=None)
+    assert (before.policy.version, after.policy.version, after.amount) == (1, 2, 5)
+
+
 def test_recomputations_listed_and_reviewed_by_director(director, maintainer, subject,
                                                         django_capture_on_commit_callbacks):
     clock = start_clock(subject=subject, purpose="handling", policy_code="complaint.general",

@@ -164,3 +164,18 @@ def test_api_lists_masked_and_requires_permission(template, outbox, org_tree, us
     nobody = user_factory("n1", roles=[], unit=org_tree["CC"])
     assert ApiClient(nobody).get("/notify/notifications").status_code == 403
     assert n.pk
+
+
+@time_machine.travel(DAYTIME)
+def test_an_edited_template_is_used_at_once_and_a_disabled_one_refused(template, outbox):
+    # Templates are cached per process; the edit clears this process's entry (others: within 30 s).
+    assert "已受理" in queue(key="before").body
+    template.body = "工单{{ number }}：我们已收到。"
+    template.save()
+    assert queue(key="after").body == "工单TS1：我们已收到。"
+    template.active = False
+    template.save()
+    with pytest.raises(ValidationFailed) as refused:
+        queue(key="disabled")
+    assert refused.value.code == "notify.template_missing"
+    assert queue(key="after").body == "工单TS1：我们已收到。"  # an existing key still returns its message

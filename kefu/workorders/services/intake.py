@@ -209,7 +209,8 @@ def create_workorder(*, actor: Any, kind: str, channel: str, title: str, descrip
         from ..notifications import notify_customer
 
         if kind != Kind.CONSULTATION:
-            notify_customer(workorder=wo, template_code="workorder.acknowledged", actor=actor, key_suffix="ack")
+            notify_customer(workorder=wo, template_code="workorder.acknowledged", actor=actor, key_suffix="ack",
+                            new_workorder=True)
         triage = extra.get("triage")
         if triage:
             transaction.on_commit(partial(_triage_feedback, text=f"{title}\n{description}", predicted=dict(triage),

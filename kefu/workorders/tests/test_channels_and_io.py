@@ -276,3 +276,21 @@ def test_list_query_count_does_not_grow_with_rows(wo_users, seeded):
         create_workorder(actor=agent, kind="complaint", channel="phone", title=f"多条{i}", description="",
                          auto_accept=True)
     assert list_queries() == one
+
+
+def test_intake_reads_no_reference_rows_once_warm(wo_users, seeded):
+    # Deadline policies and message templates come from the per-process cache; the statement count of an
+    # accepted phone complaint is pinned so that a new query per intake shows up here.
+    agent = wo_users["agent"]
+
+    def intake(i):
+        with CaptureQueriesContext(connection) as ctx:
+            create_workorder(actor=agent, kind="complaint", channel="phone", title=f"年费争议{i}", description="",
+                             contact_phone=f"1391234{i:04d}", auto_accept=True)
+        return [q["sql"] for q in ctx.captured_queries]
+
+    intake(0)
+    sql = intake(1)
+    assert not [q for q in sql if "calendar_deadlinepolicy" in q or "notify_notificationtemplate" in q], sql
+    assert not [q for q in sql if q.startswith("SELECT") and "notify_notification" in q], sql
+    assert len(sql) <= 18, "\n".join(q[:120] for q in sql)
