@@ -27,7 +27,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not Django's shared-cache in-memory database: the browser tests' live servers write from
     # several threads, and in shared-cache mode a read that meets another connection's write lock fails at
     # once ("database table is locked") instead of waiting for the busy timeout. pytest-xdist workers get
-    # their own file (suffix _gw0, _gw1, ...).
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_kefu.sqlite3")}
+    # their own file (suffix _gw0, _gw1, ...); the process id keeps two test runs in one checkout apart.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_kefu_{os.getpid()}.sqlite3")}
 LOGGING["root"]["level"] = "WARNING"
 AXES_ENABLED = True

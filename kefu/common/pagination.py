@@ -47,7 +47,11 @@ def capped_count(queryset: Any, limit: int | None) -> tuple[int, bool]:
 def paginate(queryset: Any, params: PageParams, *, count_limit: int | None = None) -> dict[str, Any]:
     start = (params.page - 1) * params.page_size
     items = list(queryset[start:start + params.page_size])
-    count, exact = capped_count(queryset, count_limit)
+    if 0 < len(items) < params.page_size or (params.page == 1 and not items):
+        # A short page is the last one: the total is known without counting (a narrow filter's usual case).
+        count, exact = start + len(items), True
+    else:
+        count, exact = capped_count(queryset, count_limit)
     if not exact:
         count = max(count, start + len(items))
     return {"count": count, "count_exact": exact, "page": params.page, "page_size": params.page_size,

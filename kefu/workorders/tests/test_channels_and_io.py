@@ -294,3 +294,25 @@ def test_intake_reads_no_reference_rows_once_warm(wo_users, seeded):
     assert not [q for q in sql if "calendar_deadlinepolicy" in q or "notify_notificationtemplate" in q], sql
     assert not [q for q in sql if q.startswith("SELECT") and "notify_notification" in q], sql
     assert len(sql) <= 18, "\n".join(q[:120] for q in sql)
+
+
+def test_a_short_page_is_counted_without_a_count_query(wo_users, seeded):
+    agent = wo_users["agent"]
+    for i in range(2):
+        create_workorder(actor=agent, kind="suggestion", channel="phone", title=f"建议{i}", description="")
+    client = ApiClient(agent)
+    client.get("/me")  # the token's first use records last_used_at
+
+    def listing(**params):
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get("/workorders", kind="suggestion", **params).json()
+        return body, sum("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+
+    short, counts = listing(page_size=5)
+    assert (short["count"], short["count_exact"], len(short["results"]), counts) == (2, True, 2, 0)
+    full, counts = listing(page_size=2)
+    assert (full["count"], full["count_exact"], counts) == (2, True, 1)
+    last, counts = listing(page_size=1, page=2)
+    assert (last["count"], len(last["results"]), counts) == (2, 1, 1)
+    beyond, counts = listing(page_size=1, page=3)
+    assert (beyond["count"], beyond["results"], counts) == (2, [], 1)
