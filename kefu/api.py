@@ -13,6 +13,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -30,14 +31,33 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
+class NulCharacterError(ValueError):
+    """A decoded JSON string or key holds U+0000 (no kefu text may; PostgreSQL refuses it)."""
+
+
+def _reject_nul(value) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise NulCharacterError("NUL character in the request body")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _reject_nul(key)
+            _reject_nul(item)
+    elif isinstance(value, list):
+        for item in value:
+            _reject_nul(item)
+
+
 class ObjectJsonParser(Parser):
     """Request bodies are JSON objects: a bare list, number, string or null (or NaN/Infinity) is refused with
-    400 instead of silently becoming an all-defaults payload."""
+    400 instead of silently becoming an all-defaults payload; so is a NUL character anywhere in it."""
 
     def parse_body(self, request):
         data = json.loads(request.body, parse_constant=_reject_constant)
         if not isinstance(data, dict):
             raise ValueError("the request body must be a JSON object")
+        if b"\\u0000" in request.body:  # only then can a decoded string hold one
+            _reject_nul(data)
         return data
 
 
@@ -98,6 +118,8 @@ def _auth_error(request, exc):
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     message = str(exc)
+    if exc.status_code == 400 and isinstance(exc.__cause__, NulCharacterError):
+        return _error(request, 400, "bad_request.nul_character", _("请求中含有不允许的空字符（NUL）"))
     if exc.status_code == 400 and message.startswith("Cannot parse request body"):
         return _error(request, 400, "bad_request.malformed_json", _("请求体不是合法的 JSON"))
     code = {400: "bad_request", 401: "auth.not_authenticated", 403: "auth.forbidden", 404: "not_found",
@@ -113,6 +135,15 @@ def _not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
     return _error(request, 403, "auth.forbidden", str(exc) or _("没有执行此操作的权限"))
+
+
+@api.exception_handler(DataError)
+def _data_error(request, exc: DataError):
+    # The database refused a value (out of range, too long for its column): the client's data, so a 400.
+    # Logged, because it means a validation is missing in front of the database; nothing was written (the
+    # service's transaction rolled back with the exception).
+    logger.warning("database refused a value", extra={"code": "bad_request.invalid_data", "path": request.path})
+    return _error(request, 400, "bad_request.invalid_data", _("提交的数据超出允许的范围或长度"))
 
 
 @api.exception_handler(Exception)
