@@ -137,13 +137,18 @@ def _forbidden(request, exc):
     return _error(request, 403, "auth.forbidden", str(exc) or _("没有执行此操作的权限"))
 
 
-@api.exception_handler(DataError)
-def _data_error(request, exc: DataError):
-    # The database refused a value (out of range, too long for its column): the client's data, so a 400.
-    # Logged, because it means a validation is missing in front of the database; nothing was written (the
-    # service's transaction rolled back with the exception).
-    logger.warning("database refused a value", extra={"code": "bad_request.invalid_data", "path": request.path})
+def _data_error(request, exc: Exception):
+    # The database refused a value (out of range, too long for its column; SQLite's driver raises
+    # OverflowError for an integer beyond 64 bits): the client's data, so a 400. Logged, because it means a
+    # validation is missing in front of the database; nothing was written (the service's transaction rolled
+    # back with the exception).
+    logger.warning("database refused a value", extra={"code": "bad_request.invalid_data", "path": request.path,
+                                                      "error": type(exc).__name__})
     return _error(request, 400, "bad_request.invalid_data", _("提交的数据超出允许的范围或长度"))
+
+
+api.add_exception_handler(DataError, _data_error)
+api.add_exception_handler(OverflowError, _data_error)
 
 
 @api.exception_handler(Exception)
