@@ -96,10 +96,11 @@ def public_base_url() -> str:
     return str(_get("KEFU_PUBLIC_BASE_URL", ""))
 
 
-def agi_pin_threads() -> int:
-    return int(_get("KEFU_IVR_AGI_PIN_THREADS", 1))
+def agi_pin_workers() -> int:
+    """argon2 processes per FastAGI server process (``KEFU_IVR_AGI_PIN_THREADS`` is the older name)."""
+    return int(_get("KEFU_IVR_AGI_PIN_WORKERS", _get("KEFU_IVR_AGI_PIN_THREADS", 1)))
 
 
 def agi_pin_nice() -> int:
-    """How much lower the CPU priority of the FastAGI PIN threads is (Linux nice increment; 0 = same)."""
+    """How much lower the CPU priority of the FastAGI PIN processes is (Linux nice increment; 0 = same)."""
     return int(_get("KEFU_IVR_AGI_PIN_NICE", 10))

@@ -48,6 +48,7 @@ class EffectRunner:
         self.call = call
         self.actor = actor
         self.pin_precheck = pin_precheck
+        self.ran = 0  # effects run in this step
         self._core = None
 
     @property
@@ -57,6 +58,11 @@ class EffectRunner:
         return self._core
 
     def run(self, effect: Effect) -> EffectDone:
+        if effect.name == "info":
+            lines = cached_info(effect.args.get("topic", ""))
+            if lines is not None:
+                return EffectDone(effect.name, {"lines": lines})
+        self.ran += 1
         handler = getattr(self, f"do_{effect.name}")
         try:
             # A failed effect's savepoint takes its audit rows with it (audit.deferred drops them).
@@ -110,7 +116,10 @@ class EffectRunner:
         accounts = self._accounts(cif_no, ("savings", "time_deposit"))
         self._audit("ivr.balance_read", {"cif_no": cif_no, "accounts": len(accounts)}, AuditKind.READ)
         return {"accounts": [{"last4": a.account_no[-4:], "label": ACCOUNT_LABELS.get(a.kind, "账户"),
-                              "available_fen": a.available_fen, "balance_fen": a.balance_fen} for a in accounts]}
+                              "available_fen": a.available_fen, "balance_fen": a.balance_fen} for a in accounts],
+                # the same list do_accounts gives, so a later transaction query needs no second core call
+                "tx_accounts": [{"ref": make_ref(a.account_no), "last4": a.account_no[-4:],
+                                 "label": ACCOUNT_LABELS.get(a.kind, "账户")} for a in accounts if a.kind == "savings"]}
 
     def do_accounts(self, *, cif_no: str) -> dict[str, Any]:
         return {"accounts": [{"ref": make_ref(a.account_no), "last4": a.account_no[-4:],
@@ -219,11 +228,14 @@ class EffectRunner:
     # ----------------------------------------------------------------- information
     def do_info(self, *, topic: str) -> dict[str, Any]:
         if topic == "rates":
-            return {"lines": [f"{r.product}{r.term if r.term not in r.product else ''}年利率百分之{r.rate_percent}。"
-                              for r in self.core.deposit_rates()]}
-        if topic == "fees":
-            return {"lines": [f"{f.name}：{f.amount_text}。" for f in self.core.fee_schedule()]}
-        return {"lines": [f"{e.title}：{e.text}" for e in CatalogEntry.objects.filter(topic=topic, active=True)]}
+            lines = [f"{r.product}{r.term if r.term not in r.product else ''}年利率百分之{r.rate_percent}。"
+                     for r in self.core.deposit_rates()]
+        elif topic == "fees":
+            lines = [f"{f.name}：{f.amount_text}。" for f in self.core.fee_schedule()]
+        else:
+            lines = [f"{e.title}：{e.text}" for e in CatalogEntry.objects.filter(topic=topic, active=True)]
+        _info_cache[(topic, timezone.localdate())] = (time.monotonic() + INFO_TTL_S, lines)
+        return {"lines": lines}
 
     # ----------------------------------------------------------------- agent queue and callback
     def do_queue_status(self, *, queue: str) -> dict[str, Any]:
@@ -262,6 +274,25 @@ class EffectRunner:
         from .alerts import unsubscribe_all
 
         return {"cancelled": unsubscribe_all(cif_no=cif_no, actor=self.actor)}
+
+
+# Published information (deposit rates, fees, business scope: the same for every caller, no customer
+# data) is remembered per process for INFO_TTL_S, keyed by the day because rates take effect by date: an
+# edit in the admin or the core is spoken within a minute. Balances and anything per customer are never
+# cached.
+INFO_TTL_S = 60.0
+_info_cache: dict[tuple[str, date], tuple[float, list[str]]] = {}
+
+
+def cached_info(topic: str) -> list[str] | None:
+    hit = _info_cache.get((topic, timezone.localdate()))
+    if hit is None or hit[0] <= time.monotonic():
+        return None
+    return list(hit[1])
+
+
+def forget_info() -> None:
+    _info_cache.clear()
 
 
 def _otp_digest(salt: str, code: str) -> str:

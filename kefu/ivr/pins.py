@@ -6,6 +6,8 @@ purpose; the lock is persisted so it holds across calls and app servers.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -21,6 +23,7 @@ from . import conf
 from .models import PhoneBankingCredential
 
 MASK = "****"
+logger = logging.getLogger("kefu.ivr")
 
 
 def _hasher() -> PasswordHasher:
@@ -54,11 +57,21 @@ def set_phone_pin(*, cif_no: str, pin: str, actor: Any) -> PhoneBankingCredentia
     return cred
 
 
-def precheck(*, cif_no: str, pin: str) -> dict[str, Any] | None:
-    """The argon2 verification done without any lock: ``{"cif_no", "pin_hash", "ok"}`` or None."""
+def precheck(*, cif_no: str, pin: str, verifier: Callable[[str, str], bool] | None = None) -> dict[str, Any] | None:
+    """The argon2 verification done without any lock: ``{"cif_no", "pin_hash", "ok"}`` or None.
+
+    ``verifier(pin_hash, pin)`` does the hashing elsewhere (the FastAGI server's low-priority processes,
+    ``kefu.ivr.pinhash``); when it fails the result is None and :func:`verify_pin` hashes itself."""
     pin_hash = PhoneBankingCredential.objects.filter(cif_no=cif_no).values_list("pin_hash", flat=True).first()
     if not pin_hash:
         return None
+    if verifier is not None:
+        try:
+            ok = bool(verifier(pin_hash, pin))
+        except Exception:
+            logger.warning("PIN hash worker failed; the step verifies the PIN itself", exc_info=True)
+            return None
+        return {"cif_no": cif_no, "pin_hash": pin_hash, "ok": ok}
     try:
         ok = _hasher().verify(pin_hash, pin)
     except (VerificationError, InvalidHashError):

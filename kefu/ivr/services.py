@@ -60,16 +60,27 @@ def _drive(engine: Engine, runner: EffectRunner, st: dict[str, Any], out: Output
     raise RuntimeError("IVR step did not settle")
 
 
-def _persist(call: IvrCall, st: dict[str, Any], out: Output, actor: Any = None) -> None:
+def _persist(call: IvrCall, st: dict[str, Any], out: Output, actor: Any = None,
+             before: dict[str, Any] | None = None) -> None:
+    """Save the session. ``before`` (the state the step started from) lets an UPDATE leave out the
+    columns that did not change: the menu path and outcomes are copies of parts of the state, re-encoded
+    as JSON on every step otherwise."""
+    fields = ["state", "step", "last_output", "updated_at"]
     call.state = st
     call.step = st["step"]
-    call.path = st["path"][-200:]
-    call.outcomes = st["results"]
-    call.verified = bool(st["verified"])
-    call.cif_no = st["cif_no"]
-    call.last_intent = st.get("last_intent", "")[:40]
     call.last_output = json.dumps(output_to_dict(out), ensure_ascii=False)
-    fields = ["state", "step", "path", "outcomes", "verified", "cif_no", "last_intent", "last_output", "updated_at"]
+    path = st["path"][-200:]
+    if before is None or before.get("path", [])[-200:] != path:
+        call.path = path
+        fields.append("path")
+    if before is None or before.get("results") != st["results"]:
+        call.outcomes = st["results"]
+        fields.append("outcomes")
+    for name, value in (("verified", bool(st["verified"])), ("cif_no", st["cif_no"]),
+                        ("last_intent", st.get("last_intent", "")[:40])):
+        if before is None or getattr(call, name) != value:
+            setattr(call, name, value)
+            fields.append(name)
     if isinstance(out, (Transfer, Hangup)):
         call.status = CallStatus.ENDED
         call.ended_at = timezone.now()
@@ -86,6 +97,20 @@ def _persist(call: IvrCall, st: dict[str, Any], out: Output, actor: Any = None) 
             call.disposition = out.disposition or Disposition.ABANDONED
         fields += ["status", "ended_at", "disposition"]
     call.save(update_fields=fields)
+
+
+def _commit_without_flush_wait() -> None:
+    """A step that only moved through the menus (no effect, no audit row, call not ended) commits on
+    PostgreSQL without waiting for its WAL flush (``synchronous_commit = off`` for this transaction only).
+
+    What that risks: if the database server crashes within a fraction of a second of the commit, the call's
+    session comes back one menu step earlier; the PBX connection is gone with the crash anyway. Nothing
+    else is written by such a step. Steps with an effect (money, PIN attempts, sensitive reads and their
+    audit rows) keep the default and wait for the flush."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _on_end(call: IvrCall, actor: Any) -> None:
@@ -113,25 +138,44 @@ def start_call(*, channel: str, caller: str, called: str, actor: Any, external_i
     flow_id = current_flow_id(flow_code or conf.default_flow_code())
     engine = engine_for(flow_id)
     recording = (recording or "").strip()[:255]
+    call = IvrCall(
+        channel=channel, external_id=external_id[:80], flow_id=flow_id, caller_masked=mask_mobile(caller) if caller else "",
+        caller_index=crypto.blind_index("mobile", caller) if caller else "", caller_enc=caller, called=called,
+        started_at=timezone.now(), recording_file=recording)
+    # The engine runs first: a flow that starts with a question (every valid flow: the entry is a menu)
+    # is inserted with its session in one INSERT, no UPDATE after it.
+    st, out = engine.start(call_id=call.call_id)
     with transaction.atomic(), deferred():
-        call = IvrCall.objects.create(
-            channel=channel, external_id=external_id[:80], flow_id=flow_id, caller_masked=mask_mobile(caller) if caller else "",
-            caller_index=crypto.blind_index("mobile", caller) if caller else "", caller_enc=caller, called=called,
-            started_at=timezone.now(), recording_file=recording)
+        if isinstance(out, Effect):
+            call.save(force_insert=True)
+            st, out = _drive(engine, EffectRunner(call, actor), st, out)
+            _persist(call, st, out, actor)
+        else:
+            _set_session(call, st, out)
+            call.save(force_insert=True)
         changes = {"channel": channel, "caller": caller, "called": called, "flow_version": engine.flow["version"]}
         record(actor=actor, action="ivr.call_started", obj=call,
-                      changes={**changes, "recording_file": recording} if recording else changes)
-        st, out = engine.start(call_id=call.call_id)
-        st, out = _drive(engine, EffectRunner(call, actor), st, out)
-        _persist(call, st, out, actor)
+               changes={**changes, "recording_file": recording} if recording else changes)
         if call.status == CallStatus.ENDED:
             _on_end(call, actor)
     return call, out
 
 
+def _set_session(call: IvrCall, st: dict[str, Any], out: Output) -> None:
+    """The session columns of a new call whose first output is a question."""
+    call.state, call.step, call.path, call.outcomes = st, st["step"], st["path"][-200:], st["results"]
+    call.verified, call.cif_no, call.last_intent = bool(st["verified"]), st["cif_no"], st.get("last_intent", "")[:40]
+    call.last_output = json.dumps(output_to_dict(out), ensure_ascii=False)
+
+
+# Not read by a step: the caller's number (decrypted only for a callback), the stored answer (only for a
+# resent step), and the path and outcomes (copies of parts of the state); loaded on access when needed.
+STEP_DEFERRED = ("caller_enc", "last_output", "path", "outcomes")
+
+
 def _locked_call(call_id: str) -> IvrCall:
     try:
-        return IvrCall.objects.select_for_update().get(call_id=call_id)
+        return IvrCall.objects.select_for_update().defer(*STEP_DEFERRED).get(call_id=call_id)
     except IvrCall.DoesNotExist:
         raise CallNotFound() from None
 
@@ -143,10 +187,10 @@ def may_need_preparation(event: Any) -> bool:
     return digits.isdigit() and len(digits) == conf.pin_length()
 
 
-def prepare_input(*, call_id: str, event: Any) -> dict[str, Any] | None:
+def prepare_input(*, call_id: str, event: Any, verifier: Any = None) -> dict[str, Any] | None:
     """Run the slow argon2 check before the step's transaction, so no lock is held while hashing (on SQLite
     the step's transaction holds the database write lock). The result is used only if the credential has
-    not changed in between (see ``pins.verify_pin``)."""
+    not changed in between (see ``pins.verify_pin``). ``verifier``: see ``pins.precheck``."""
     if not may_need_preparation(event):
         return None
     row = IvrCall.objects.filter(call_id=call_id).values("state").first()
@@ -154,7 +198,7 @@ def prepare_input(*, call_id: str, event: Any) -> dict[str, Any] | None:
     if state.get("phase") not in {"auth_pin", "loss_pin"}:
         return None
     cif_no = (state.get("w") or {}).get("auth_cif", "")
-    return pins.precheck(cif_no=cif_no, pin=event.digits.rstrip("#")) if cif_no else None
+    return pins.precheck(cif_no=cif_no, pin=event.digits.rstrip("#"), verifier=verifier) if cif_no else None
 
 
 _UNSET: Any = object()
@@ -174,20 +218,27 @@ def handle_input(*, call_id: str, event: Any, actor: Any, step: int | None = Non
         if call.status == CallStatus.ENDED:
             raise CallEnded()
         engine = engine_for(call.flow_id)
-        st, out = engine.feed(call.state, event)
-        st, out = _drive(engine, EffectRunner(call, actor, pin_precheck=precheck), st, out)
-        _persist(call, st, out, actor)
+        before = call.state
+        st, out = engine.feed(before, event)
+        runner = EffectRunner(call, actor, pin_precheck=precheck)
+        st, out = _drive(engine, runner, st, out)
+        _persist(call, st, out, actor, before=before)
         if call.status == CallStatus.ENDED:
             _on_end(call, actor)
+        elif not runner.ran:
+            _commit_without_flush_wait()
     return call, out
 
 
 def resume_call(*, channel: str, external_id: str, actor: Any) -> tuple[IvrCall, Output] | None:
     """A PBX reconnecting for a call in progress (FastAGI after a dropped connection): replay the last
     question; nothing is re-applied."""
+    active = IvrCall.objects.filter(channel=channel, external_id=external_id, status=CallStatus.ACTIVE)
+    # Almost every AGI connection is a new call: one plain read instead of a locking transaction.
+    if not active.exists():
+        return None
     with transaction.atomic():
-        call = (IvrCall.objects.select_for_update().filter(channel=channel, external_id=external_id,
-                                                           status=CallStatus.ACTIVE).order_by("-started_at").first())
+        call = active.select_for_update().order_by("-started_at").first()
         if call is None or not call.last_output:
             return None
         call.path = [*call.path, "@resumed"]

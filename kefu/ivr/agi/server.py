@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
+import importlib
 import logging
-import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
@@ -24,6 +24,7 @@ from django.db import DatabaseError, connection
 from .. import conf, services
 from ..choices import CallChannel
 from ..engine import Ask, Digits, Hangup, HangupEvent, Timeout, Transfer
+from ..pinhash import PinHashPool
 from ..prompts import agi_file
 from . import protocol
 from .protocol import AgiError, AgiHangup, AgiResponse
@@ -45,15 +46,6 @@ def _db(fn):
             raise
 
     return wrapper
-
-
-def _lower_priority(niceness: int) -> None:
-    """Lower this thread's CPU priority (Linux schedules threads individually); best effort elsewhere."""
-    if niceness <= 0 or not hasattr(os, "setpriority"):
-        return
-    with contextlib.suppress(OSError):
-        tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + niceness))
 
 
 def default_workers() -> int:
@@ -97,14 +89,28 @@ class FastAgiServer:
         self.workers = workers or default_workers()
         self._actor: Any = None
         self._server: asyncio.Server | None = None
-        # CPU-heavy, lock-free preparation (argon2 PIN checks) runs beside the database thread(s), on few
-        # threads at a lower CPU priority: PIN checks queue among themselves and yield the CPU to the other
-        # calls' steps instead of starving them (only the PIN step itself is slow).
-        self._cpu_pool = ThreadPoolExecutor(max_workers=conf.agi_pin_threads(), thread_name_prefix="agi-pin",
-                                            initializer=_lower_priority, initargs=(conf.agi_pin_nice(),))
+        # Lock-free preparation (argon2 PIN checks) runs beside the database thread(s): its threads only
+        # read the credential and wait, the hashing itself runs in spawned processes at a lower CPU priority
+        # (kefu.ivr.pinhash): PIN checks queue among themselves and yield the CPU to the other calls' steps
+        # (only the PIN step itself is slow), and never hold this process's GIL while preempted.
+        self._pin_workers = conf.agi_pin_workers()
+        self._prep_pool = ThreadPoolExecutor(max_workers=self._pin_workers + 1, thread_name_prefix="agi-pin")
+        self._hash_pool: PinHashPool | None = None
+        self._legs: set[asyncio.Task] = set()
 
     def _sync(self, fn):
         return sync_to_async(_db(fn), thread_sensitive=self.thread_sensitive)
+
+    def _warm_up(self) -> None:
+        """Load what the first calls would otherwise load in the middle of a step: the actor, the current
+        flow version, the apps the effects call into."""
+        self._load_actor()
+        with contextlib.suppress(Exception):
+            services.engine_for(services.current_flow_id(conf.default_flow_code()))
+        for module in ("kefu.corebank.sandbox", "kefu.customers.services", "kefu.notify.services",
+                       "kefu.workorders.services", "kefu.ivr.alerts"):
+            with contextlib.suppress(ImportError):
+                importlib.import_module(module)
 
     def _load_actor(self) -> Any:
         if self._actor is None:
@@ -115,8 +121,17 @@ class FastAgiServer:
 
     async def start(self) -> asyncio.Server:
         if not self.thread_sensitive:
-            asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=self.workers,
-                                                                               thread_name_prefix="agi"))
+            loop = asyncio.get_running_loop()
+            loop.set_default_executor(ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="agi"))
+            self._hash_pool = PinHashPool(workers=self._pin_workers, niceness=conf.agi_pin_nice())
+            await loop.run_in_executor(self._prep_pool, self._hash_pool.warm_up)
+            await self._sync(self._warm_up)()
+            # The objects of a loaded Django process (~230,000) are moved out of the collector's reach: a full
+            # collection otherwise walks them all, 100-180 ms with the GIL held, and every call's step in
+            # flight waits (bench/ivr.py: one such pause was most of the p99). Only what calls allocate
+            # afterwards is collected.
+            gc.collect()
+            gc.freeze()
         self._server = await asyncio.start_server(self.handle, self.host, self.port,
                                                   reuse_port=self.reuse_port or None)
         sock = self._server.sockets[0].getsockname()
@@ -125,17 +140,34 @@ class FastAgiServer:
 
     async def serve_forever(self) -> None:
         server = await self.start()
-        async with server:
-            await server.serve_forever()
+        try:
+            async with server:
+                await server.serve_forever()
+        finally:
+            if self._hash_pool is not None:
+                self._hash_pool.shutdown()
+                self._hash_pool = None
 
-    async def close(self) -> None:
+    async def close(self, *, drain_s: float = 0.0) -> None:
+        """Stop accepting calls; with ``drain_s``, give the call legs in progress that long to finish (a
+        hang-up being recorded) before they are cancelled."""
         if self._server is not None:
             self._server.close()
+            if drain_s > 0 and self._legs:
+                await asyncio.wait(set(self._legs), timeout=drain_s)
+            for leg in list(self._legs):
+                leg.cancel()
             await self._server.wait_closed()
+        if self._hash_pool is not None:
+            self._hash_pool.shutdown()
+            self._hash_pool = None
 
     # ----------------------------------------------------------------- one call leg
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         session: AgiSession | None = None
+        leg = asyncio.current_task()
+        if leg is not None:
+            self._legs.add(leg)
         try:
             env = await self._read_env(reader)
             session = AgiSession(reader, writer, env)
@@ -155,6 +187,7 @@ class FastAgiServer:
         except Exception:
             logger.exception("FastAGI call failed")
         finally:
+            self._legs.discard(leg)
             writer.close()
             with contextlib.suppress(ConnectionError, OSError):
                 await writer.wait_closed()
@@ -177,7 +210,7 @@ class FastAgiServer:
             await self._sync(services.handle_input)(call_id=call_id, event=HangupEvent(), actor=self._actor)
 
     async def _run(self, session: AgiSession) -> str:
-        actor = await self._sync(self._load_actor)()
+        actor = self._actor if self._actor is not None else await self._sync(self._load_actor)()
         env = session.env
         unique = env.get("agi_uniqueid", "")
         resumed = await self._sync(services.resume_call)(channel=CallChannel.AGI, external_id=unique, actor=actor) \
@@ -221,8 +254,9 @@ class FastAgiServer:
         if self.thread_sensitive:
             return await self._sync(services.prepare_input)(call_id=call_id, event=event)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._cpu_pool, partial(_db(services.prepare_input), call_id=call_id,
-                                                                  event=event))
+        verifier = self._hash_pool.verify if self._hash_pool is not None else None
+        return await loop.run_in_executor(self._prep_pool, partial(_db(services.prepare_input), call_id=call_id,
+                                                                   event=event, verifier=verifier))
 
     async def _play(self, session: AgiSession, prompts: list, escape: str) -> str:
         """Play prompts; returns the key pressed to interrupt them (barge-in) or "". Consecutive text-only

@@ -46,6 +46,10 @@ class SelfServiceMixin(_Base):
             st["phase"] = "balance_wait"
             return Effect("balance", {"cif_no": st["cif_no"]})
         if fn == "transactions":
+            known = st.get("tx_accounts") or {}
+            if known.get("cif_no") == st["cif_no"] and known.get("accounts"):
+                # Listed earlier in this call (references and labels only, never balances): no core call.
+                return self.done_accounts(st, EffectDone("accounts", {"accounts": known["accounts"]}))
             st["phase"] = "tx_accounts"
             return Effect("accounts", {"cif_no": st["cif_no"]})
         if fn == "transfer":
@@ -75,6 +79,7 @@ class SelfServiceMixin(_Base):
                                outcome={"function": "balance", "outcome": "error", "error": done.error})
         prompts = self._lead(st)
         accounts = done.data.get("accounts", [])
+        self._remember_tx_accounts(st, done.data.get("tx_accounts"))
         for acc in accounts:
             prompts += [S("您尾号"), D(acc["last4"]), S(f"的{acc['label']}可用余额为人民币"), *money(acc["available_fen"]),
                         S("。")]
@@ -83,11 +88,20 @@ class SelfServiceMixin(_Base):
         return self.finish(st, prompts, outcome={"function": "balance", "outcome": "ok", "accounts": len(accounts)})
 
     # ----------------------------------------------------------------- transactions
+    @staticmethod
+    def _remember_tx_accounts(st: dict[str, Any], accounts: list[dict[str, Any]] | None) -> None:
+        """Keep the verified caller's accounts for transaction queries for the rest of the call: encrypted
+        references, last four digits and labels only (a balance is always read fresh)."""
+        if accounts:
+            st["tx_accounts"] = {"cif_no": st["cif_no"], "accounts": [
+                {"ref": a["ref"], "last4": a["last4"], "label": a["label"]} for a in accounts[:MAX_CHOICES]]}
+
     def done_accounts(self, st: dict[str, Any], done: EffectDone) -> Output:
         accounts = done.data.get("accounts", [])
         if done.error or not accounts:
             return self.finish(st, [*self._lead(st), S("未查询到可查询的账户。")],
                                outcome={"function": "transactions", "outcome": "no_account"})
+        self._remember_tx_accounts(st, accounts)
         st["w"]["accounts"] = accounts[:MAX_CHOICES]
         if len(accounts) == 1:
             return self.tx_account_chosen(st, accounts[0])

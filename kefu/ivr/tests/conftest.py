@@ -29,6 +29,9 @@ def _ivr_settings(settings, tmp_path):
     from kefu.ivr.flows import store
 
     store._compiled.cache_clear()
+    from kefu.ivr.effects import forget_info
+
+    forget_info()
     store._local_current.clear()
     yield
 

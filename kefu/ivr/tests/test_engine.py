@@ -91,3 +91,25 @@ def test_keypad_amounts():
     assert parse_amount("0*05") == 5
     for bad in ("", "*", "1*2*3", "1*234", "abc", "1234567890"):
         assert parse_amount(bad) is None
+
+
+def test_accounts_listed_by_the_balance_are_reused_for_transactions_without_balances():
+    e = engine()
+    st, out = e.start(call_id="c9")
+    st, out = e.feed(st, Digits("1"))
+    st, out = e.feed(st, Digits("1"))
+    st, out = e.feed(st, Digits("6226190000000010004#"))
+    st, out = e.feed(st, EffectDone("lookup_medium", {"found": True, "cif_no": "C1", "has_pin": True, "locked": False}))
+    st, out = e.feed(st, Digits("135790#"))
+    st, out = answer(e, st, out, {"verify_pin": {"ok": True, "cif_no": "C1"},
+                                  "balance": {"accounts": [{"last4": "1012", "label": "活期账户", "available_fen": 100005}],
+                                              "tx_accounts": [{"ref": "r1", "last4": "1012", "label": "活期账户"}]}})
+    assert st["tx_accounts"] == {"cif_no": "C1", "accounts": [{"ref": "r1", "last4": "1012", "label": "活期账户"}]}
+    assert "100005" not in str(st["tx_accounts"])  # never a balance
+    st, out = e.feed(st, Digits("2"))  # transactions: no second "accounts" call to the core
+    assert out == Effect("transactions", {"account_ref": "r1", "mode": "today", "n": 10})
+    # Another customer verified later in the call (a loss report): the remembered list is not theirs.
+    st["cif_no"] = "C2"
+    st, out = e.feed(st, EffectDone("transactions", {"transactions": [], "mode": "today"}))
+    st, out = e.feed(st, Digits("2"))
+    assert out == Effect("accounts", {"cif_no": "C2"})

@@ -79,7 +79,19 @@ class Command(BaseCommand):
 
     def _serve(self, host: str, port: int, workers: int | None, actor: str, *, reuse_port: bool) -> None:
         server = FastAgiServer(host=host, port=port, workers=workers, actor_username=actor, reuse_port=reuse_port)
+        asyncio.run(self._run_until_signalled(server))
+        self.stdout.write("FastAGI stopped")
+
+    @staticmethod
+    async def _run_until_signalled(server: FastAgiServer) -> None:
+        """Serve until SIGTERM (systemd, the --processes parent) or SIGINT, then close the listener and the
+        PIN hash processes instead of leaving them to notice the missing parent."""
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await server.start()
         try:
-            asyncio.run(server.serve_forever())
-        except KeyboardInterrupt:
-            self.stdout.write("FastAGI stopped")
+            await stop.wait()
+        finally:
+            await server.close(drain_s=5.0)
