@@ -202,7 +202,8 @@ def report(name: str, callers: list[Caller]) -> tuple[dict, dict]:
     for c in callers:
         for label, ms in c.steps:
             by_label.setdefault(label, []).append(ms)
-    print("  per step kind p50: " + ", ".join(f"{k}={statistics.median(v):.1f}ms" for k, v in sorted(by_label.items())))
+    print("  per step kind p50/p99 ms: " + ", ".join(f"{k}={statistics.median(v):.1f}/{summarize(v)['p99']:.1f}"
+                                                  for k, v in sorted(by_label.items())))
     print(f"{name:<24} steps n={s['n']:<5} p50={s['p50']:6.1f} ms  p95={s['p95']:6.1f} ms  "
           f"p99={s['p99']:6.1f} ms  max={s['max']:6.1f} ms | PIN step p50={p['p50']:6.1f} p99={p['p99']:6.1f} ms")
     print(f"{'':<24} first response (keys -> first prompt command) p50={f['p50']:6.1f} ms  p99={f['p99']:6.1f} ms")
@@ -232,14 +233,54 @@ def start_server(args) -> tuple[subprocess.Popen, int]:
     raise SystemExit("FastAGI server did not start")
 
 
-async def main_async(args, customers, port: int) -> None:
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU time (user + system) of the server process and of its child processes (the argon2 PIN
+    processes), from /proc; (0, 0) where there is no /proc. Independent of how busy the machine is, unlike
+    the latencies."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def own(p: int) -> float:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    def children(p: int) -> list[int]:
+        out: list[int] = []
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            try:
+                out += [int(c) for c in task.read_text().split()]
+            except OSError:
+                continue
+        return out
+
+    descendants, todo = [], children(pid)
+    while todo:
+        c = todo.pop()
+        descendants.append(c)
+        todo += children(c)
+    return own(pid), sum(own(c) for c in descendants)
+
+
+def cpu_line(name: str, before: tuple[float, float], after: tuple[float, float], steps: int) -> None:
+    main, kids = after[0] - before[0], after[1] - before[1]
+    print(f"{'':<24} server CPU ({name}): {main:.1f} s = {main * 1000 / max(steps, 1):.1f} ms per step "
+          f"(all steps, PIN included); PIN hash processes {kids:.1f} s")
+
+
+async def main_async(args, customers, port: int, server_pid: int) -> None:
+    cpu0 = cpu_seconds(server_pid)
     base_callers = await run_calls(port, customers, args.baseline_calls, 0, "base", sequential=True)
     base, _ = report("baseline (1 at a time)", base_callers)
+    cpu1 = cpu_seconds(server_pid)
+    cpu_line("1 at a time", cpu0, cpu1, sum(len(c.steps) for c in base_callers))
     t0 = time.perf_counter()
     load_callers = await run_calls(port, customers, args.calls, args.think_ms, "load")
     elapsed = time.perf_counter() - t0
     load, _ = report(f"{args.calls} concurrent calls", load_callers)
     total_steps = sum(len(c.steps) for c in load_callers)
+    cpu_line("concurrent", cpu1, cpu_seconds(server_pid), total_steps)
     print(f"throughput: {total_steps / elapsed:.0f} steps/s over {elapsed:.1f}s; "
           f"p99 ratio vs baseline: {load['p99'] / base['p99']:.2f}x; target p99 <= 30 ms: "
           f"{'MET' if load['p99'] <= 30 else 'NOT MET'}", flush=True)
@@ -268,7 +309,7 @@ def main() -> None:
     proc, port = start_server(args)
     print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     try:
-        asyncio.run(main_async(args, customers, port))
+        asyncio.run(main_async(args, customers, port, proc.pid))
     finally:
         proc.terminate()
         proc.wait(timeout=10)
