@@ -67,10 +67,23 @@ def everyone(org_tree, user_factory):
     return user_factory("api_fuzzer", roles=roles, unit=org_tree["CC"])
 
 
+@pytest.fixture
+def existing_ids(everyone):
+    """Ids of real objects, so that some requests reach the services of an existing object."""
+    from kefu.workorders.services import create_workorder
+    from kefu.workorders.setup import seed
+
+    seed(None)
+    wo = create_workorder(actor=everyone, kind="complaint", channel="phone", title="信用卡年费争议",
+                          description="", contact_phone="13800138000", auto_accept=True)
+    return [wo.number, str(wo.pk)]
+
+
 @pytest.mark.django_db
-def test_no_endpoint_answers_malformed_input_with_a_500(everyone):
+def test_no_endpoint_answers_malformed_input_with_a_500(everyone, existing_ids):
     rng = random.Random(20261123)
     client = ApiClient(everyone)
+    path_values = PATH_VALUES + existing_ids * 2
     failures, requests, statuses = [], 0, Counter()
     for path, method, operation, components in _operations():
         params = operation.get("parameters", [])
@@ -78,7 +91,7 @@ def test_no_endpoint_answers_malformed_input_with_a_500(everyone):
             url = path
             for p in params:
                 if p["in"] == "path":
-                    url = url.replace("{" + p["name"] + "}", rng.choice(PATH_VALUES))
+                    url = url.replace("{" + p["name"] + "}", rng.choice(path_values))
             query = {p["name"]: str(_weird(rng)) for p in params if p["in"] == "query" and rng.random() < 0.7}
             body_schema = (operation.get("requestBody", {}).get("content", {})
                            .get("application/json", {}).get("schema"))
