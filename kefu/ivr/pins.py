@@ -85,7 +85,9 @@ def verify_pin(*, cif_no: str, pin: str, actor: Any, call_id: str = "",
 
     ``precheck`` (from :func:`precheck`, computed before the caller took its locks) is trusted only when it
     was made against the credential's current hash."""
-    with transaction.atomic():
+    # No savepoint of its own inside a caller's transaction (an IVR step runs each effect in one already):
+    # an error here rolls back with the caller's block.
+    with transaction.atomic(savepoint=False):
         cred = PhoneBankingCredential.objects.select_for_update().filter(cif_no=cif_no).first()
         if cred is None:
             return {"ok": False, "locked": False, "remaining": 0, "no_pin": True, "cif_no": cif_no}
@@ -103,12 +105,13 @@ def verify_pin(*, cif_no: str, pin: str, actor: Any, call_id: str = "",
                 ok = False
         max_attempts = conf.pin_max_attempts()
         if ok:
-            fields = ["failed_attempts", "updated_at"]
+            fields = ["failed_attempts", "updated_at"] if cred.failed_attempts else []
             cred.failed_attempts = 0
             if hasher.check_needs_rehash(cred.pin_hash):
                 cred.pin_hash = hasher.hash(pin)
-                fields.append("pin_hash")
-            cred.save(update_fields=fields)
+                fields += ["pin_hash", "updated_at"]
+            if fields:  # the usual login changes nothing: no UPDATE (the row stays locked to the commit)
+                cred.save(update_fields=sorted(set(fields)))
             record(actor=actor, action="ivr.pin_verified", obj=cred, changes={"pin": MASK, "call": call_id},
                    kind=AuditKind.AUTH)
             return {"ok": True, "locked": False, "remaining": max_attempts, "cif_no": cif_no}

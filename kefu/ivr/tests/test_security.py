@@ -54,3 +54,20 @@ def test_unlock_resets_the_channel(bank):
         unlock_phone_channel(cif_no=bank["a"]["cif_no"], actor=None, reason=" ")
     unlock_phone_channel(cif_no=bank["a"]["cif_no"], actor=None, reason="客户临柜核实身份")
     assert verify_pin(cif_no=bank["a"]["cif_no"], pin=PIN, actor=None)["ok"] is True
+
+
+@pytest.mark.django_db
+def test_a_correct_pin_resets_the_count_of_wrong_ones(bank):
+    from kefu.ivr.models import PhoneBankingCredential
+    from kefu.ivr.pins import verify_pin
+
+    cif = bank["a"]["cif_no"]
+    for _ in range(2):
+        assert verify_pin(cif_no=cif, pin="000000", actor=None)["ok"] is False
+    assert verify_pin(cif_no=cif, pin=PIN, actor=None)["ok"] is True
+    assert PhoneBankingCredential.objects.get(cif_no=cif).failed_attempts == 0
+    # Two more wrong ones do not lock: the limit counts consecutive failures.
+    for _ in range(2):
+        result = verify_pin(cif_no=cif, pin="000000", actor=None)
+    assert result["locked"] is False and result["remaining"] == 1
+    assert verify_pin(cif_no=cif, pin=PIN, actor=None)["ok"] is True  # a login that changes nothing
