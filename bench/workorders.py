@@ -112,9 +112,13 @@ def reset_data() -> None:
     from django.db import connection
 
     with connection.cursor() as c:
+        # Everything keyed by a work-order id goes too: the reload reuses the ids, and an acknowledgment or
+        # deadline clock left from an earlier load would belong to a different case.
         c.execute("TRUNCATE workorders_searchdocument, workorders_workorderevent, workorders_handoff, "
                   "workorders_note, workorders_attachment, workorders_involvedaccount, workorders_extensionrequest, "
-                  "workorders_webhookdelivery, workorders_workorder, workorders_numbersequence CASCADE")
+                  "workorders_webhookdelivery, workorders_workorder, workorders_numbersequence, "
+                  "notify_deliveryattempt, notify_notification, calendar_clockpause, calendar_deadlineclock, "
+                  "django_tasks_database_dbtaskresult CASCADE")
 
 
 def load(n: int, rng: random.Random) -> float:

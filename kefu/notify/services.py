@@ -115,7 +115,9 @@ def queue_notification(*, channel: str, to: str, template_code: str, context: di
                 notification.save(force_insert=True)
             created = True
         except IntegrityError:
-            first = Notification.objects.filter(idempotency_key=idempotency_key).first()
+            # Read without decrypting: an exception inside this savepoint-less block would break the
+            # caller's transaction, and the caller only needs the row (its address stays encrypted).
+            first = Notification.objects.filter(idempotency_key=idempotency_key).defer("to", "body").first()
             if first is None:
                 raise
             notification, created = first, False

@@ -179,3 +179,26 @@ def test_an_edited_template_is_used_at_once_and_a_disabled_one_refused(template,
         queue(key="disabled")
     assert refused.value.code == "notify.template_missing"
     assert queue(key="after").body == "工单TS1：我们已收到。"  # an existing key still returns its message
+
+
+@time_machine.travel(DAYTIME)
+def test_a_key_clash_returns_the_first_message_and_leaves_the_callers_transaction_usable(template, outbox,
+                                                                                      monkeypatch):
+    # new_key skips the lookup; if the key exists after all, the unique key catches it. The first row is read
+    # without decrypting anything, so not even a key-ring problem can break the caller's transaction.
+    from django.db import transaction
+
+    from kefu.pii import fields
+
+    first = queue(key="clash")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("decryption must not be needed here")
+
+    monkeypatch.setattr(fields, "decrypt", broken)
+    with transaction.atomic():
+        again = queue_notification(channel="sms", to="13812345678", template_code="wo.ack",
+                                   context={"number": "TS1", "deadline": "11月30日"}, idempotency_key="clash",
+                                   actor=None, new_key=True)
+        assert again.pk == first.pk and again.to_masked == "138****5678"
+        assert Notification.objects.filter(idempotency_key="clash").count() == 1  # the transaction still works
