@@ -16,6 +16,7 @@ import os
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -52,9 +53,15 @@ def _ready() -> bool:
 class PinHashPool:
     """``submit(pin_hash, pin) -> Future[bool]`` on ``workers`` spawned processes at a lower CPU priority."""
 
+    TIMEOUT_S = 30.0
+
     def __init__(self, *, workers: int = 1, niceness: int = 10) -> None:
-        self._pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_init_worker, initargs=(niceness,))
+        self._workers, self._niceness = max(1, workers), niceness
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self._workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker, initargs=(self._niceness,))
 
     def warm_up(self) -> None:
         """Start the processes now (spawning takes a few hundred ms) rather than on the first PIN."""
@@ -64,7 +71,14 @@ class PinHashPool:
         return self._pool.submit(verify, pin_hash, pin)
 
     def verify(self, pin_hash: str, pin: str) -> bool:
-        return bool(self.submit(pin_hash, pin).result())
+        """Raises when the pool cannot answer (the caller then verifies in the step); a pool whose process
+        died is replaced for the next PIN."""
+        try:
+            return bool(self.submit(pin_hash, pin).result(timeout=self.TIMEOUT_S))
+        except BrokenProcessPool:
+            broken, self._pool = self._pool, self._new_pool()
+            broken.shutdown(wait=False, cancel_futures=True)
+            raise
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)  # an argon2 check in progress takes < 0.1 s

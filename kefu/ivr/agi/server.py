@@ -124,7 +124,13 @@ class FastAgiServer:
             loop = asyncio.get_running_loop()
             loop.set_default_executor(ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="agi"))
             self._hash_pool = PinHashPool(workers=self._pin_workers, niceness=conf.agi_pin_nice())
-            await loop.run_in_executor(self._prep_pool, self._hash_pool.warm_up)
+            try:
+                await loop.run_in_executor(self._prep_pool, self._hash_pool.warm_up)
+            except Exception:
+                # No processes (a sandbox without fork/spawn): PINs are hashed on the preparation thread.
+                logger.warning("PIN hash processes unavailable; hashing on a thread", exc_info=True)
+                self._hash_pool.shutdown()
+                self._hash_pool = None
             await self._sync(self._warm_up)()
             # The objects of a loaded Django process (~230,000) are moved out of the collector's reach: a full
             # collection otherwise walks them all, 100-180 ms with the GIL held, and every call's step in

@@ -158,6 +158,28 @@ def test_pin_hashing_runs_in_processes_at_a_lower_cpu_priority():
         pool.shutdown()
 
 
+def test_a_pin_hash_process_that_dies_is_replaced():
+    import os
+    import signal
+    from concurrent.futures.process import BrokenProcessPool
+
+    from argon2 import PasswordHasher
+
+    from kefu.ivr.pinhash import PinHashPool
+
+    pool = PinHashPool(workers=1, niceness=0)
+    try:
+        pin_hash = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash("135790")
+        child = pool._pool.submit(os.getpid).result()
+        os.kill(child, signal.SIGKILL)
+        with pytest.raises(BrokenProcessPool):  # this PIN is verified by the step instead
+            for _ in range(50):  # the pool notices the death on its next use
+                pool.verify(pin_hash, "135790")
+        assert pool.verify(pin_hash, "135790") is True  # a new process for the next one
+    finally:
+        pool.shutdown()
+
+
 @pytest.mark.django_db
 def test_a_failed_pin_worker_falls_back_to_verifying_in_the_step(bank, gateway):
     from kefu.ivr import pins
