@@ -173,11 +173,26 @@ def _set_session(call: IvrCall, st: dict[str, Any], out: Output) -> None:
 STEP_DEFERRED = ("caller_enc", "last_output", "path", "outcomes")
 
 
+# The statement that locks a call's session, compiled once per database connection alias: building it with
+# the ORM on every step was the largest part of a menu step's CPU (cProfile: ~55 %; SQLite 0.85-1.0 -> 0.5-0.6
+# ms per menu step). Same SQL as ``select_for_update().defer(...).filter(call_id=...)`` (FOR UPDATE is left
+# out by the compiler where the database has none, as on SQLite).
+_lock_sql: dict[str, str] = {}
+
+
 def _locked_call(call_id: str) -> IvrCall:
-    try:
-        return IvrCall.objects.select_for_update().defer(*STEP_DEFERRED).get(call_id=call_id)
-    except IvrCall.DoesNotExist:
-        raise CallNotFound() from None
+    connection = transaction.get_connection()
+    sql = _lock_sql.get(connection.alias)
+    if sql is None:
+        query = IvrCall.objects.select_for_update().defer(*STEP_DEFERRED).filter(call_id=call_id).query
+        sql, params = query.get_compiler(connection=connection).as_sql()
+        if list(params) != [call_id]:
+            raise RuntimeError("the session lock statement must take the call id as its only parameter")
+        _lock_sql[connection.alias] = sql
+    rows = list(IvrCall.objects.raw(sql, [call_id]))
+    if not rows:
+        raise CallNotFound()
+    return rows[0]
 
 
 def may_need_preparation(event: Any) -> bool:

@@ -257,6 +257,10 @@ def test_a_step_reads_only_the_session_columns_it_needs(bank, gateway):
     update = next(x["sql"] for x in q.captured_queries if x["sql"].startswith('UPDATE "ivr_ivrcall"'))
     for column in ("caller_enc", "last_output", '"path"', '"outcomes"'):
         assert column not in select.split(" FROM ")[0]
+    # The statement compiled once still locks the row where the database can (not SQLite: one writer).
+    assert ("FOR UPDATE" in select) == connection.features.has_select_for_update
+    with pytest.raises(services.CallNotFound):
+        services.handle_input(call_id="0" * 32, event=Digits("4"), actor=gateway)
     # The menu path changed, the outcomes and the customer did not: only what changed is written.
     written = set(re.findall(r'"(\w+)" = ', update.split(" WHERE ")[0]))
     assert written == {"path", "state", "step", "last_output", "updated_at"}
