@@ -210,12 +210,41 @@ def report(name: str, callers: list[Caller]) -> tuple[dict, dict]:
     return s, p
 
 
-def start_server(args) -> tuple[subprocess.Popen, int]:
-    """The FastAGI server in its own process (``manage.py fastagi``), as in production."""
+def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = dict(os.environ, KEFU_IVR_ESPEAK="espeak-ng-disabled-in-bench")
+        return probe.getsockname()[1]
+
+
+def start_core_bank() -> tuple[subprocess.Popen, dict[str, str]]:
+    """The sandbox core bank served over HTTP by its own process (uvicorn, the documented service-bus
+    contract), as a bank's core is always another system; returns the settings that point kefu at it."""
+    import secrets
+    import urllib.request
+
+    port, token = _free_port(), secrets.token_urlsafe(24)
+    env = dict(os.environ, KEFU_CORE_BANK="sandbox", KEFU_CORE_BANK_SANDBOX_TOKEN=token)
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "kefu.asgi:application", "--host", "127.0.0.1",
+                             "--port", str(port), "--log-level", "warning", "--workers", "3"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):  # noqa: S310 (local)
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.terminate()
+        raise SystemExit("core bank server did not start")
+    return proc, {"KEFU_CORE_BANK": "http", "KEFU_CORE_BANK_TOKEN": token,
+                  "KEFU_CORE_BANK_URL": f"http://127.0.0.1:{port}/api/v1/corebank-sandbox"}
+
+
+def start_server(args, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, int]:
+    """The FastAGI server in its own process (``manage.py fastagi``), as in production."""
+    port = _free_port()
+    env = dict(os.environ, KEFU_IVR_ESPEAK="espeak-ng-disabled-in-bench", **(extra_env or {}))
     cmd = [sys.executable, str(ROOT / "manage.py"), "fastagi", "--host", "127.0.0.1", "--port", str(port)]
     if args.workers:
         cmd += ["--workers", str(args.workers)]
@@ -310,6 +339,9 @@ def main() -> None:
     parser.add_argument("--think-ms", type=int, default=3000, help="mean time between keys (callers listen to prompts)")
     parser.add_argument("--workers", type=int, default=None, help="FastAGI database threads (default: server's)")
     parser.add_argument("--processes", type=int, default=1, help="FastAGI server processes (PostgreSQL)")
+    parser.add_argument("--core-bank-http", action="store_true",
+                        help="serve the sandbox core bank from its own process over HTTP (as deployed: the core "
+                             "is another system) instead of inside the FastAGI server")
     parser.add_argument("--light-pin", action="store_true",
                         help="cheap argon2 parameters, to measure the IVR without the deliberate PIN hash cost")
     args = parser.parse_args()
@@ -322,13 +354,19 @@ def main() -> None:
         print(f"prompts rendered with espeak-ng: {rendered}")
     from kefu.ivr.models import IvrCall
 
-    proc, port = start_server(args)
+    core, core_env = start_core_bank() if args.core_bank_http else (None, {})
+    proc, port = start_server(args, core_env)
     print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+    core_cpu = cpu_seconds(core.pid)[0] if core else 0.0
     try:
         asyncio.run(main_async(args, customers, port, proc.pid))
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        if core:
+            print(f"core bank process (HTTP) CPU over the run: {cpu_seconds(core.pid)[0] - core_cpu:.1f} s")
+            core.terminate()
+            core.wait(timeout=10)
     print(f"calls recorded: {IvrCall.objects.count()}; load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
