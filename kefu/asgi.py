@@ -52,4 +52,7 @@ def _freeze_loaded_objects() -> None:
     gc.freeze()
 
 
-_freeze_loaded_objects()
+# Not in test processes: they open and drop database connections after start, and a connection frozen while
+# alive would never be collected (a test database could not be dropped).
+if settings.KEFU_GC_FREEZE:
+    _freeze_loaded_objects()

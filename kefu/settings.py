@@ -253,6 +253,8 @@ else:
 # Audit retention (days); entries older than this are pruned behind a signed checkpoint.
 KEFU_AUDIT_RETENTION_DAYS = int(os.environ.get("KEFU_AUDIT_RETENTION_DAYS", str(3 * 365)))
 KEFU_API_TOKEN_DAYS = int(os.environ.get("KEFU_API_TOKEN_DAYS", "90"))
+# The ASGI process moves its start-up objects out of the garbage collector's reach (kefu/asgi.py).
+KEFU_GC_FREEZE = os.environ.get("KEFU_GC_FREEZE", "1") == "1"
 KEFU_CORE_BANK = os.environ.get("KEFU_CORE_BANK", "sandbox")
 KEFU_CORE_BANK_URL = os.environ.get("KEFU_CORE_BANK_URL", "")
 

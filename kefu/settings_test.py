@@ -30,4 +30,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # their own file (suffix _gw0, _gw1, ...); the process id keeps two test runs in one checkout apart.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_kefu_{os.getpid()}.sqlite3")}
 LOGGING["root"]["level"] = "WARNING"
+KEFU_GC_FREEZE = False  # see kefu/asgi.py; tests/ops checks it in a process of its own
 AXES_ENABLED = True

@@ -133,8 +133,17 @@ def test_readyz_fails_with_unapplied_migrations(monkeypatch):
 
 def test_the_asgi_process_keeps_its_loaded_objects_out_of_the_collector():
     # A full collection over a loaded process stalls every request ~130 ms; kefu.asgi freezes them at start.
-    import gc
+    # In a process of its own: freezing this test process would keep dropped database connections alive.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
 
-    import kefu.asgi  # noqa: F401
-
-    assert gc.get_freeze_count() > 50_000
+    probe = "import gc, kefu.asgi; print(gc.get_freeze_count())"
+    root = Path(__file__).resolve().parents[3]
+    env = dict(os.environ, KEFU_GC_FREEZE="1", DJANGO_SETTINGS_MODULE="kefu.settings")
+    env.pop("DATABASE_URL", None)
+    env["KEFU_VAR_DIR"] = str(root / "var" / "test")
+    frozen = subprocess.run([sys.executable, "-c", probe], cwd=root, env=env, capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert int(frozen.stdout.strip().splitlines()[-1]) > 50_000
