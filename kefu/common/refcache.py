@@ -19,19 +19,37 @@ T = TypeVar("T")
 _entries: dict[Hashable, tuple[float, Any]] = {}
 
 
+_MISSING = object()
+
+# Keys are tuples whose first item names the kind of row ("calendar.policy_versions", "ivr.info", ...), so
+# that one kind can be forgotten at once (``forget_kind``).
+
+
+def peek(key: Hashable, default: Any = None) -> Any:
+    """The value cached under ``key`` if it has not expired, else ``default`` (nothing is loaded)."""
+    hit = _entries.get(key)
+    return hit[1] if hit is not None and hit[0] > monotonic() else default
+
+
+def put(key: Hashable, ttl: float, value: T) -> T:
+    _entries[key] = (monotonic() + ttl, value)
+    return value
+
+
 def remember(key: Hashable, ttl: float, load: Callable[[], T]) -> T:
     """The value cached under ``key``, or ``load()`` (stored for ``ttl`` seconds)."""
-    hit = _entries.get(key)
-    now = monotonic()
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    value = load()
-    _entries[key] = (now + ttl, value)
-    return value
+    value = peek(key, _MISSING)
+    return put(key, ttl, load()) if value is _MISSING else value
 
 
 def forget(key: Hashable) -> None:
     _entries.pop(key, None)
+
+
+def forget_kind(kind: str) -> None:
+    """Drop every entry whose key is a tuple starting with ``kind``."""
+    for key in [k for k in _entries if isinstance(k, tuple) and k[:1] == (kind,)]:
+        _entries.pop(key, None)
 
 
 def clear() -> None:

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from kefu.audit.choices import AuditKind
 from kefu.audit.services import deferred, record
+from kefu.common import refcache
 from kefu.common.errors import KefuError
 from kefu.pii import crypto
 from kefu.pii.masking import mask_card, mask_mobile, mask_name
@@ -234,7 +235,7 @@ class EffectRunner:
             lines = [f"{f.name}：{f.amount_text}。" for f in self.core.fee_schedule()]
         else:
             lines = [f"{e.title}：{e.text}" for e in CatalogEntry.objects.filter(topic=topic, active=True)]
-        _info_cache[(topic, timezone.localdate())] = (time.monotonic() + INFO_TTL_S, lines)
+        refcache.put(("ivr.info", topic, timezone.localdate()), INFO_TTL_S, lines)
         return {"lines": lines}
 
     # ----------------------------------------------------------------- agent queue and callback
@@ -281,18 +282,15 @@ class EffectRunner:
 # edit in the admin or the core is spoken within a minute. Balances and anything per customer are never
 # cached.
 INFO_TTL_S = 60.0
-_info_cache: dict[tuple[str, date], tuple[float, list[str]]] = {}
 
 
 def cached_info(topic: str) -> list[str] | None:
-    hit = _info_cache.get((topic, timezone.localdate()))
-    if hit is None or hit[0] <= time.monotonic():
-        return None
-    return list(hit[1])
+    lines = refcache.peek(("ivr.info", topic, timezone.localdate()))
+    return None if lines is None else list(lines)
 
 
 def forget_info() -> None:
-    _info_cache.clear()
+    refcache.forget_kind("ivr.info")
 
 
 def _otp_digest(salt: str, code: str) -> str:

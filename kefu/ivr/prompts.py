@@ -24,6 +24,8 @@ from typing import Any
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from kefu.common import refcache
+
 from . import conf
 from .engine.types import Prompt
 
@@ -77,18 +79,10 @@ def _prompt_settings_changed(*, setting: str, **kwargs: Any) -> None:
         forget_audio()
 
 
-_which_cache: dict[str, tuple[float, bool]] = {}
-
-
 def espeak_available() -> bool:
     # Asked for every prompt of a live call: remember the PATH lookup for a minute.
     binary = conf.espeak_binary()
-    now = monotonic()
-    hit = _which_cache.get(binary)
-    if hit is None or now - hit[0] > 60:
-        hit = (now, shutil.which(binary) is not None)
-        _which_cache[binary] = hit
-    return hit[1]
+    return refcache.remember(("ivr.espeak_on_path", binary), 60.0, lambda: shutil.which(binary) is not None)
 
 
 def synthesize(text: str) -> Path | None:

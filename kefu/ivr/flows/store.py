@@ -9,7 +9,6 @@ in progress keep the version they started with.
 from __future__ import annotations
 
 from functools import lru_cache, partial
-from time import monotonic
 from typing import Any
 
 from django.core.cache import cache
@@ -17,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.audit.services import record
+from kefu.common import refcache
 
 from ..choices import FlowStatus
 from ..engine.flowdef import FlowDef
@@ -51,16 +51,16 @@ def compiled_flow(flow_id: int) -> FlowDef:
     return _compiled(flow_id)
 
 
-# code -> (flow id, monotonic expiry): spares every new call a shared-cache (or database) round trip. A
-# publish clears it at once in its own process; other processes see the new version within LOCAL_TTL_S.
-_local_current: dict[str, tuple[int, float]] = {}
+# The in-process copy (kefu.common.refcache) spares every new call a shared-cache (or database) round trip.
+# A publish clears it at once in its own process; other processes see the new version within LOCAL_TTL_S.
 LOCAL_TTL_S = 2.0
 
 
 def current_flow_id(code: str) -> int:
-    hit = _local_current.get(code)
-    if hit is not None and hit[1] > monotonic():
-        return hit[0]
+    return refcache.remember(("ivr.current_flow", code), LOCAL_TTL_S, lambda: _shared_current_flow_id(code))
+
+
+def _shared_current_flow_id(code: str) -> int:
     key = CURRENT_KEY.format(code=code)
     flow_id = cache.get(key)
     if flow_id is None:
@@ -69,13 +69,12 @@ def current_flow_id(code: str) -> int:
         if flow_id is None:
             raise NoPublishedFlow()
         cache.set(key, flow_id, 300)
-    _local_current[code] = (int(flow_id), monotonic() + LOCAL_TTL_S)
     return int(flow_id)
 
 
 def forget_current(code: str) -> None:
     """Drop the published version of ``code`` from the shared and the in-process cache."""
-    _local_current.pop(code, None)
+    refcache.forget(("ivr.current_flow", code))
     cache.delete(CURRENT_KEY.format(code=code))
 
 

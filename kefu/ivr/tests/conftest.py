@@ -31,8 +31,7 @@ def _ivr_settings(settings, tmp_path):
     store._compiled.cache_clear()
     from kefu.ivr.effects import forget_info
 
-    forget_info()
-    store._local_current.clear()
+    forget_info()  # (the flow version remembered in-process goes with the root conftest's refcache.clear())
     yield
 
 
