@@ -149,47 +149,45 @@ def _page_urls(fill: dict[str, str] | None = None) -> list[str]:
     return sorted({u for u in found if not u.startswith(skip) and "\\" not in u and "?" not in u})
 
 
-@pytest.mark.django_db
-def test_no_page_answers_odd_query_parameters_with_a_500(everyone, existing_ids):
+def _sweep_pages(user, existing_ids, *, send, names: list[str], fields: int, seed: int,
+                 skip: tuple[str, ...] = ()) -> tuple[int, list]:
+    """Three requests with ``fields`` odd values per page URL; returns (requests, those answered 5xx)."""
     from kefu.common.testing import page_client
 
-    rng = random.Random(1123)
-    client = page_client(everyone)
+    rng = random.Random(seed)
+    client = page_client(user)
+    number, pk = existing_ids
+    failures, requests = [], 0
+    for url in _page_urls({"number": number, "pk": pk, "workorder_id": pk}):
+        if url in skip:
+            continue
+        for _ in range(3):
+            values = {name: str(_weird(rng)) for name in rng.sample(names, fields)}
+            response = send(client, url, values)
+            requests += 1
+            if response.status_code >= 500:
+                failures.append((url, values, response.status_code))
+    return requests, failures
+
+
+@pytest.mark.django_db
+def test_no_page_answers_odd_query_parameters_with_a_500(everyone, existing_ids):
     names = ["q", "status", "kind", "severity", "channel", "overdue", "date_from", "date_to", "from", "to", "day",
              "month", "year", "page", "page_size", "unit", "queue", "agent", "period", "sort", "format", "tab"]
-    failures, pages = [], 0
-    number, pk = existing_ids
-    for url in _page_urls({"number": number, "pk": pk, "workorder_id": pk}):
-        for _ in range(3):
-            query = {name: str(_weird(rng)) for name in rng.sample(names, 5)}
-            response = client.get(url, query)
-            pages += 1
-            if response.status_code >= 500:
-                failures.append((url, query, response.status_code))
+    pages, failures = _sweep_pages(everyone, existing_ids, send=lambda c, url, v: c.get(url, v), names=names,
+                                   fields=5, seed=1123)
     assert pages > 150
     assert not failures, "\n".join(map(str, failures[:20]))
 
 
 @pytest.mark.django_db
 def test_no_page_answers_an_odd_form_post_with_a_500(everyone, existing_ids):
-    from kefu.common.testing import page_client
-
-    rng = random.Random(2311)
-    client = page_client(everyone)
     names = ["title", "description", "body", "kind", "channel", "severity", "category", "business_line", "reason",
              "note", "answer", "resolution", "text", "q", "date", "day", "amount", "amount_fen", "phone", "mobile",
              "cif_no", "customer", "unit", "to_unit", "assignee", "queue", "state", "code", "year", "file", "action",
              "satisfaction", "accepted", "tags", "name", "email", "contact_phone", "status", "score", "comment"]
-    failures, posts = [], 0
-    number, pk = existing_ids
-    for url in _page_urls({"number": number, "pk": pk, "workorder_id": pk}):
-        if url in ("/accounts/login/", "/accounts/mfa/"):
-            continue  # their failures count towards the lockout, tested in kefu/org
-        for _ in range(3):
-            form = {name: str(_weird(rng)) for name in rng.sample(names, 8)}
-            response = client.post(url, form)
-            posts += 1
-            if response.status_code >= 500:
-                failures.append((url, form, response.status_code))
+    # The login and MFA pages are left out: their failures count towards the lockout (tested in kefu/org).
+    posts, failures = _sweep_pages(everyone, existing_ids, send=lambda c, url, v: c.post(url, v), names=names,
+                                   fields=8, seed=2311, skip=("/accounts/login/", "/accounts/mfa/"))
     assert posts > 150
     assert not failures, "\n".join(map(str, failures[:20]))
