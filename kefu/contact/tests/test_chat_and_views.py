@@ -6,7 +6,9 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from channels.db import database_sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
+from django.db import connections
 from django.test import Client
 
 from kefu.asgi import application
@@ -80,6 +82,9 @@ def test_customer_websocket_gets_bot_answer_and_rejects_bad_key(contact_setup, b
         await comm.send_to(text_data="not json")
         err = json.loads(await comm.receive_from())
         await comm.disconnect()
+        # The consumer's database work ran on asgiref's executor thread, whose connection would otherwise
+        # stay open after this thread's loop is gone (and PostgreSQL could not drop the test database).
+        await database_sync_to_async(connections.close_all)()
         return got, err
 
     # A fresh thread with its own event loop: a browser test in the same worker may have left an event
