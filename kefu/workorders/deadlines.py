@@ -97,6 +97,25 @@ def start(*, subject: models.Model, purpose: str, policy_code: str, started_at: 
     return _fallback(policy_code, started_at)
 
 
+def plan(*, purpose: str, policy_code: str, started_at: datetime) -> Deadline:
+    """A clock's deadline for a subject not inserted yet (its clock, unsaved, goes to ``start_planned``)."""
+    if calendar_available():
+        from kefu.calendar.services import plan_clock
+
+        clock = plan_clock(purpose=purpose, policy_code=policy_code, started_at=started_at)
+        return Deadline(clock.deadline, bool(clock.provisional), clock)
+    return _fallback(policy_code, started_at)
+
+
+def start_planned(*, subject: models.Model, planned: list[Deadline], actor: Any) -> None:
+    """Store the clocks of ``plan`` once ``subject`` (inserted in this transaction) has its key."""
+    clocks = [d.clock for d in planned if d.clock is not None]
+    if clocks:
+        from kefu.calendar.services import start_planned_clocks
+
+        start_planned_clocks(subject=subject, clocks=clocks, actor=actor)
+
+
 def compute(*, policy_code: str, started_at: datetime) -> Deadline:
     """A deadline without a clock (e.g. the re-check request window)."""
     try:

@@ -63,12 +63,20 @@ def _recipient(wo: WorkOrder) -> tuple[str, str] | None:
 
 
 def notify_customer(*, workorder: WorkOrder, template_code: str, actor: Any, key_suffix: str,
-                    context: dict | None = None, new_workorder: bool = False) -> Any:
+                    context: dict | None = None, new_workorder: bool = False, events: list | None = None) -> Any:
     """Queue one customer message; skipped (with a timeline note) when there is no address or outbox.
 
     ``new_workorder``: the work order was inserted in this transaction (no message can exist for it yet).
+    ``events``: the timeline row is appended there unsaved, for the caller to insert with its others.
     """
-    from .workflow import log_event
+    from .workflow import build_event
+
+    def log_event(**kwargs: Any) -> None:
+        event = build_event(**kwargs)
+        if events is None:
+            event.save(force_insert=True)
+        else:
+            events.append(event)
 
     target = _recipient(workorder)
     if target is None:

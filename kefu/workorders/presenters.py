@@ -63,7 +63,7 @@ def list_item(wo: WorkOrder, now: datetime | None = None) -> dict[str, Any]:
 
 def detail(wo: WorkOrder, user: Any, *, allowed: list | None = None, just_created: bool = False) -> dict[str, Any]:
     """The detail representation; ``just_created`` skips the lookups of hand-offs, extensions and
-    attachments, which no intake creates."""
+    attachments, which no intake creates, and takes the accounts and notifications the intake wrote."""
     from .notifications import notifications_for
 
     now = timezone.now()
@@ -86,7 +86,8 @@ def detail(wo: WorkOrder, user: Any, *, allowed: list | None = None, just_create
                      "unreachable": wo.callback_unreachable},
         "repeat_of": wo.repeat_of.number if wo.repeat_of_id else None, "suggested_severity": wo.suggested_severity,
         "merged_into": wo.merged_into.number if wo.merged_into_id else None, "recheck_count": wo.recheck_count,
-        "accounts": [{"kind": a.kind, "masked": a.masked} for a in wo.accounts.all()],
+        "accounts": [{"kind": a.kind, "masked": a.masked} for a in _written(wo, "intake_accounts", just_created,
+                                                                               wo.accounts.all)],
         "handoffs": [{"role": h.role, "to_unit": _unit(h.to_unit), "assignee": _user(h.assignee), "status": h.status,
                       "deadline": _iso(h.deadline), "reason": h.reason, "created_at": _iso(h.created_at),
                       "completed_at": _iso(h.completed_at)} for h in ([] if just_created else wo.handoffs.select_related("to_unit", "assignee"))],
@@ -96,10 +97,17 @@ def detail(wo: WorkOrder, user: Any, *, allowed: list | None = None, just_create
         "attachments": [{"id": a.pk, "name": a.original_name, "kind": a.kind, "size": a.size,
                          "content_type": a.content_type} for a in ([] if just_created else wo.attachments.all())],
         "notifications": [{"channel": n.channel, "to": n.to_masked, "template": n.template_code,
-                           "status": n.status, "attempts": n.attempts} for n in notifications_for(wo)],
+                           "status": n.status, "attempts": n.attempts}
+                          for n in _written(wo, "intake_notifications", just_created, lambda: notifications_for(wo))],
         "allowed_actions": [t.action for t in (allowed or [])],
     })
     return data
+
+
+def _written(wo: WorkOrder, name: str, just_created: bool, read: Any) -> Any:
+    # ``create_workorder`` leaves the rows it inserted on the instance (an empty list is an answer too).
+    rows = getattr(wo, name, None) if just_created else None
+    return read() if rows is None else rows
 
 
 def event(e: Any) -> dict[str, Any]:

@@ -33,8 +33,10 @@ def find_repeat(workorder: WorkOrder) -> WorkOrder | None:
     since = workorder.received_at - timedelta(days=conf.repeat_window_days())
     # Only what the comparison reads: a repeat caller has many rows, and each full row would decrypt its
     # contact fields for nothing.
-    candidates = (WorkOrder.objects.filter(same_customer, received_at__gte=since)
-                  .exclude(pk=workorder.pk).exclude(kind=Kind.PRAISE).order_by("-received_at")
+    candidates = WorkOrder.objects.filter(same_customer, received_at__gte=since)
+    if workorder.pk is not None:  # the intake looks before it inserts the new case
+        candidates = candidates.exclude(pk=workorder.pk)
+    candidates = (candidates.exclude(kind=Kind.PRAISE).order_by("-received_at")
                   .only("pk", "number", "title", "description", "business_line", "category", "received_at")[:20])
     text = f"{workorder.title} {workorder.description}"
     threshold = conf.repeat_similarity()

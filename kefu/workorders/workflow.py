@@ -233,11 +233,70 @@ def transition(*, workorder: WorkOrder, action: str, actor: Any, caller_holds_ro
 
 def log_event(*, wo: WorkOrder, action: str, actor: Any, from_status: str = "", to_status: str = "",
               data: dict | None = None, note: str = "", at=None) -> WorkOrderEvent:
-    return WorkOrderEvent.objects.create(
+    event = build_event(wo=wo, action=action, actor=actor, from_status=from_status, to_status=to_status,
+                        data=data, note=note, at=at)
+    event.save(force_insert=True)
+    return event
+
+
+def build_event(*, wo: WorkOrder, action: str, actor: Any, from_status: str = "", to_status: str = "",
+                data: dict | None = None, note: str = "", at=None) -> WorkOrderEvent:
+    """An unsaved timeline row (a caller writing several at once inserts them with one ``bulk_create``)."""
+    return WorkOrderEvent(
         workorder=wo, action=action, from_status=from_status, to_status=to_status,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=(str(actor) if actor is not None else "system")[:150],
         created_at=at or timezone.now(), data=_jsonable(data or {}), note=note)
+
+
+# Moves whose effect only sets fields on the row (no other row read or written): the intake may make them
+# on a work order it has not inserted yet, so the row is inserted once in its accepted state.
+UNSAVED_ACTIONS = frozenset({"accept"})
+
+
+@dataclass
+class Applied:
+    """A move made on an unsaved work order by ``apply_unsaved``; ``record_applied`` records it."""
+
+    action: str
+    from_status: str
+    to_status: str
+    data: dict
+    at: Any
+    changes: dict
+
+
+def apply_unsaved(*, workorder: WorkOrder, action: str, actor: Any, at: Any) -> Applied:
+    """Make move ``action`` (one of ``UNSAVED_ACTIONS``) on a work order the caller is about to insert in its
+    open transaction: the same checks and effect as ``transition``; the caller inserts the row, then calls
+    ``record_applied`` for the event, the audit entry and the signal."""
+    from .effects import EFFECTS
+
+    if action not in UNSAVED_ACTIONS or workorder.pk is not None:
+        raise RuntimeError(f"{action!r} cannot be applied to an unsaved work order")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("apply_unsaved needs the caller's open transaction")
+    t = TRANSITIONS[action]
+    check(t, workorder, actor)
+    before = snapshot(workorder, TRACKED_FIELDS)
+    from_status = workorder.status
+    outcome = EFFECTS[action](wo=workorder, actor=actor, fields={}, now=at)
+    workorder.status = outcome.pop("_target", None) or t.target or workorder.status
+    return Applied(action=action, from_status=from_status, to_status=workorder.status,
+                   data={k: v for k, v in outcome.items() if not k.startswith("_")}, at=at,
+                   changes=field_changes(workorder, before, TRACKED_FIELDS))
+
+
+def record_applied(*, workorder: WorkOrder, applied: Applied, actor: Any) -> WorkOrderEvent:
+    """After the insert: the audit entry and the signal after commit, as ``transition`` writes them; returns
+    the timeline row unsaved (the caller inserts it with its other events)."""
+    if workorder.pk is None:
+        raise RuntimeError("record_applied needs the inserted work order")
+    record(actor=actor, action=f"workorder.{applied.action}", obj=workorder, changes=applied.changes, reason="")
+    transaction.on_commit(partial(_send_signal, workorder=workorder, action=applied.action,
+                                  from_status=applied.from_status, to_status=applied.to_status, actor=actor))
+    return build_event(wo=workorder, action=applied.action, actor=actor, from_status=applied.from_status,
+                       to_status=applied.to_status, data=applied.data, at=applied.at)
 
 
 def _jsonable(data: dict) -> dict:

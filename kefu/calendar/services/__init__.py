@@ -11,17 +11,19 @@ from .calendar_days import (
 from .clocks import (
     change_clock_policy,
     pause_clock,
+    plan_clock,
     policy_in_force,
     recompute_open_clocks,
     resume_clock,
     review_recomputation,
     start_clock,
+    start_planned_clocks,
     stop_clock,
 )
 from .policies import create_policy_version
 
 __all__ = [
     "ImportSummary", "change_clock_policy", "create_policy_version", "import_calendar", "pause_clock",
-    "policy_in_force", "publish_year", "recompute_open_clocks", "remove_calendar_day", "resume_clock",
-    "review_recomputation", "set_calendar_day", "start_clock", "stop_clock", "unpublish_year",
+    "plan_clock", "policy_in_force", "publish_year", "recompute_open_clocks", "remove_calendar_day", "resume_clock",
+    "review_recomputation", "set_calendar_day", "start_clock", "start_planned_clocks", "stop_clock", "unpublish_year",
 ]

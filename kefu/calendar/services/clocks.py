@@ -97,9 +97,9 @@ def start_clock(*, subject: models.Model, purpose: str, policy_code: str, starte
     started_at = _moment(started_at, "started_at")
     if subject.pk is None:
         raise errors.CalendarError(_("计时对象尚未保存"), code="calendar.subject_unsaved")
-    policy = policy_in_force(policy_code, _local_date(started_at))
+    # Planned (policy looked up) before the block: a missing policy must not break the caller's transaction.
+    planned = plan_clock(purpose=purpose, policy_code=policy_code, started_at=started_at)
     content_type = ContentType.objects.get_for_model(subject)
-    index = get_index()
     # No savepoint of its own (two statements fewer per clock); the refusal is raised after the block so a
     # caller that catches it can go on with its transaction.
     with transaction.atomic(savepoint=False):
@@ -108,19 +108,56 @@ def start_clock(*, subject: models.Model, purpose: str, policy_code: str, starte
             .filter(content_type=content_type, object_id=str(subject.pk), purpose=purpose)
             .exclude(status=ClockStatus.STOPPED).first())
         if open_clock is None:
-            result = compute_on(index, started_at.astimezone(SHANGHAI), policy.unit, policy.amount)
-            clock = DeadlineClock.objects.create(
-                content_type=content_type, object_id=str(subject.pk), subject_label=str(subject)[:200],
-                purpose=purpose[:40], policy=policy, unit=policy.unit, amount=policy.amount, started_at=started_at,
-                deadline=result.deadline, provisional=result.provisional, calendar_version=index.version)
-            record(actor=actor, action="calendar.clock_started", obj=clock, changes={
-                "subject": [None, f"{content_type.app_label}.{content_type.model}:{subject.pk}"],
-                "policy": [None, f"{policy.code} v{policy.version}"], "started_at": [None, started_at],
-                "deadline": [None, result.deadline], "provisional": [None, result.provisional]})
+            clock = planned
+            _bind(clock, subject, content_type)
+            clock.save(force_insert=True)
+            _record_started(clock, subject, actor)
     if open_clock is not None:
         raise errors.ClockStateError(_("该对象的同一用途已有计时器在运行"), code="calendar.clock_already_open",
                                      fields={"clock_id": open_clock.pk})
     return clock
+
+
+def plan_clock(*, purpose: str, policy_code: str, started_at: datetime) -> DeadlineClock:
+    """An unsaved clock with its deadline computed, for a subject the caller is about to insert (its
+    deadline goes on the subject's own row, so the row is written once); ``start_planned_clocks`` stores it."""
+    started_at = _moment(started_at, "started_at")
+    policy = policy_in_force(policy_code, _local_date(started_at))
+    index = get_index()
+    result = compute_on(index, started_at.astimezone(SHANGHAI), policy.unit, policy.amount)
+    return DeadlineClock(purpose=purpose[:40], policy=policy, unit=policy.unit, amount=policy.amount,
+                         started_at=started_at, deadline=result.deadline, provisional=result.provisional,
+                         calendar_version=index.version)
+
+
+def start_planned_clocks(*, subject: models.Model, clocks: list[DeadlineClock], actor: Any) -> list[DeadlineClock]:
+    """Store clocks from ``plan_clock`` on ``subject``, which the caller inserted in the current transaction
+    (so none can be open for it yet): one INSERT for all of them, one audit entry each, as ``start_clock``."""
+    if subject.pk is None:
+        raise errors.CalendarError(_("计时对象尚未保存"), code="calendar.subject_unsaved")
+    if len({c.purpose for c in clocks}) != len(clocks):
+        raise errors.ClockStateError(_("该对象的同一用途已有计时器在运行"), code="calendar.clock_already_open",
+                                     fields={"purpose": "duplicate"})
+    content_type = ContentType.objects.get_for_model(subject)
+    for clock in clocks:
+        _bind(clock, subject, content_type)
+    with transaction.atomic(savepoint=False):
+        DeadlineClock.objects.bulk_create(clocks)
+        for clock in clocks:
+            _record_started(clock, subject, actor)
+    return clocks
+
+
+def _bind(clock: DeadlineClock, subject: models.Model, content_type: ContentType) -> None:
+    clock.content_type, clock.object_id, clock.subject_label = content_type, str(subject.pk), str(subject)[:200]
+
+
+def _record_started(clock: DeadlineClock, subject: models.Model, actor: Any) -> None:
+    content_type, policy = clock.content_type, clock.policy
+    record(actor=actor, action="calendar.clock_started", obj=clock, changes={
+        "subject": [None, f"{content_type.app_label}.{content_type.model}:{subject.pk}"],
+        "policy": [None, f"{policy.code} v{policy.version}"], "started_at": [None, clock.started_at],
+        "deadline": [None, clock.deadline], "provisional": [None, clock.provisional]})
 
 
 def pause_clock(*, clock: DeadlineClock, at: datetime, actor: Any, reason: str) -> DeadlineClock:

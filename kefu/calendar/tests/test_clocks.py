@@ -15,10 +15,12 @@ from kefu.calendar.services import (
     change_clock_policy,
     import_calendar,
     pause_clock,
+    plan_clock,
     publish_year,
     resume_clock,
     set_calendar_day,
     start_clock,
+    start_planned_clocks,
     stop_clock,
 )
 
@@ -54,6 +56,28 @@ def test_one_open_clock_per_subject_and_purpose(subject):
     other = start_clock(subject=subject, purpose="regulatory", policy_code="regulatory.initial",
                         started_at=at("2026-09-25T10:00:00"), actor=None)
     assert open_clock_for(subject, "regulatory") == other
+
+
+def test_planned_clocks_match_started_ones_and_are_stored_together(subject, maintainer):
+    # A subject not inserted yet gets its deadlines first (the intake writes them on its own row), then its
+    # clocks in one INSERT, each audited as start_clock audits it.
+    planned = [plan_clock(purpose="handling", policy_code="complaint.general", started_at=at("2026-09-25T10:00:00")),
+               plan_clock(purpose="regulatory", policy_code="regulatory.initial",
+                          started_at=at("2026-09-25T10:00:00"))]
+    assert [c.pk for c in planned] == [None, None]
+    assert local(planned[0].deadline) == "2026-10-12T23:59:59+08:00"
+    stored = start_planned_clocks(subject=subject, clocks=planned, actor=maintainer)
+    assert all(c.pk for c in stored) and {c.pk for c in clocks_for(subject)} == {c.pk for c in stored}
+    assert open_clock_for(subject, "handling").deadline == planned[0].deadline
+    for clock in stored:
+        entry = AuditEntry.objects.get(action="calendar.clock_started", object_id=str(clock.pk))
+        assert entry.changes["policy"][1] == f"{clock.policy.code} v{clock.policy.version}"
+    with pytest.raises(errors.ClockStateError):  # two clocks of one purpose are refused before any insert
+        start_planned_clocks(subject=subject, clocks=[
+            plan_clock(purpose="reply", policy_code="complaint.general", started_at=at("2026-09-25T10:00:00")),
+            plan_clock(purpose="reply", policy_code="complaint.general", started_at=at("2026-09-25T10:00:00"))],
+            actor=None)
+    assert open_clock_for(subject, "reply") is None
 
 
 def test_unknown_policy_is_a_404_error(subject):

@@ -20,9 +20,9 @@ from kefu.pii.validators import reject_c3
 from .. import deadlines
 from ..choices import BusinessLine, Category, Channel, Dimension, Kind, ReplyChannel, Severity, Status
 from ..errors import DuplicateSource, InvalidWorkOrder
-from ..models import Classification, InvolvedAccount, WorkOrder
+from ..models import Classification, InvolvedAccount, WorkOrder, WorkOrderEvent
 from ..numbers import next_number
-from ..workflow import log_event
+from ..workflow import apply_unsaved, build_event, record_applied
 
 logger = logging.getLogger("kefu.workorders")
 
@@ -94,19 +94,28 @@ def _resolve_user(value: Any, name: str):
     return user
 
 
-def add_accounts(*, workorder: WorkOrder, numbers: list[str]) -> list[InvolvedAccount]:
-    """Store involved cards/accounts masked with a blind index; the clear number is never kept."""
-    rows = []
+def add_accounts(*, workorder: WorkOrder, numbers: list[str], new_workorder: bool = False) -> list[InvolvedAccount]:
+    """Store involved cards/accounts masked with a blind index; the clear number is never kept.
+
+    ``new_workorder``: the work order was inserted in this transaction, so none of its accounts is stored
+    yet: one INSERT for all of them (a number given twice is stored once) instead of a lookup each.
+    """
+    rows: dict[str, InvolvedAccount] = {}
     for raw in numbers or []:
         digits = re.sub(r"[\s-]", "", str(raw))
         if not digits.isdigit() or not 8 <= len(digits) <= 30:
             raise InvalidWorkOrder(code="workorder.invalid_account", fields={"accounts": "not an account number"})
         kind = "card" if 13 <= len(digits) <= 19 and is_valid_card_number(digits) else "account"
         masked = mask_card(digits) if kind == "card" else f"{digits[:4]}****{digits[-4:]}"
-        row, _ = InvolvedAccount.objects.get_or_create(
-            workorder=workorder, blind_index=blind_index("card", digits), defaults={"kind": kind, "masked": masked})
-        rows.append(row)
-    return rows
+        index = blind_index("card", digits)
+        if new_workorder:
+            rows.setdefault(index, InvolvedAccount(workorder=workorder, blind_index=index, kind=kind, masked=masked))
+        else:
+            rows[index], _ = InvolvedAccount.objects.get_or_create(
+                workorder=workorder, blind_index=index, defaults={"kind": kind, "masked": masked})
+    if new_workorder and rows:
+        InvolvedAccount.objects.bulk_create(rows.values())
+    return list(rows.values())
 
 
 def create_workorder(*, actor: Any, kind: str, channel: str, title: str, description: str, customer: Any = None,
@@ -177,7 +186,17 @@ def create_workorder(*, actor: Any, kind: str, channel: str, title: str, descrip
     if wo.source_ref and WorkOrder.objects.filter(channel=channel, source_ref=wo.source_ref).exists():
         raise DuplicateSource(fields={"source_ref": source_ref})  # a gateway's retry: no number spent on it
     wo.number = next_number(kind=kind, at=received_at)
+    now = timezone.now()
     with transaction.atomic(), deferred():
+        from ..repeat import flag_repeat
+
+        # Everything the row carries is settled before its one INSERT: the repeat flags, the deadlines (the
+        # clocks are planned here and stored once the row has its id) and the agent's own accept (首问负责制),
+        # with the same checks and effect as any transition. The row is never written twice.
+        repeat = flag_repeat(workorder=wo)
+        planned = _plan_clocks(wo)
+        accepted = apply_unsaved(workorder=wo, action="accept", actor=actor, at=now) if extra.get("auto_accept") \
+            else None
         if wo.source_ref:
             # A savepoint only where a duplicate can happen (a gateway retrying the same message).
             try:
@@ -189,52 +208,53 @@ def create_workorder(*, actor: Any, kind: str, channel: str, title: str, descrip
                 raise
         else:
             wo.save(force_insert=True)
-        add_accounts(workorder=wo, numbers=extra.get("accounts") or [])
-        from ..repeat import flag_repeat
-
-        repeat = flag_repeat(workorder=wo)
-        _start_clocks(wo, actor)
-        if not extra.get("auto_accept"):  # the accept below saves the whole row anyway
-            wo.save(update_fields=["due_at", "regulatory_due_at", "deadline_provisional", "is_repeat",
-                                    "repeat_of", "suggested_severity", "updated_at"])
-        log_event(wo=wo, action="created", actor=actor, to_status=Status.NEW,
-                  data={"channel": channel, "kind": kind, "repeat_of": repeat.number if repeat else None})
+        accounts = add_accounts(workorder=wo, numbers=extra.get("accounts") or [], new_workorder=True)
         record(actor=actor, action="workorder.created", obj=wo, changes={
             "kind": kind, "channel": channel, "severity": severity, "title": title,
             "contact_phone": wo.contact_phone_masked, "contact_email": mask_email(contact_email) if contact_email else "",
             "amount_fen": amount_fen, "handling_unit": str(intake_unit or ""), "source_ref": wo.source_ref})
+        deadlines.start_planned(subject=wo, planned=planned, actor=actor)
+        # The timeline rows go in with one INSERT at the end, in the order they happened.
+        events = [build_event(wo=wo, action="created", actor=actor, to_status=Status.NEW, at=now,
+                              data={"channel": channel, "kind": kind, "repeat_of": repeat.number if repeat else None})]
         from ..search import update_document
 
         update_document(wo, new=True)
         from ..notifications import notify_customer
 
+        notification = None
         if kind != Kind.CONSULTATION:
-            notify_customer(workorder=wo, template_code="workorder.acknowledged", actor=actor, key_suffix="ack",
-                            new_workorder=True)
+            notification = notify_customer(workorder=wo, template_code="workorder.acknowledged", actor=actor,
+                                           key_suffix="ack", new_workorder=True, events=events)
+        if accepted is not None:
+            events.append(record_applied(workorder=wo, applied=accepted, actor=actor))
+        for event in events:  # one moment for the intake: the timeline orders them by id
+            event.created_at = now
+        WorkOrderEvent.objects.bulk_create(events)
         triage = extra.get("triage")
         if triage:
             transaction.on_commit(partial(_triage_feedback, text=f"{title}\n{description}", predicted=dict(triage),
                                           corrected={"kind": kind, "category": category, "severity": severity,
                                                      "business": business_line},
                                           actor_id=getattr(actor, "pk", None)), robust=True)
-        if extra.get("auto_accept"):
-            from ..workflow import transition
-
-            wo = transition(workorder=wo, action="accept", actor=actor, caller_holds_row=True)
+    # What the intake wrote, for the response (``presenters.detail(just_created=True)``) without reading it back.
+    wo.intake_accounts = accounts
+    wo.intake_notifications = [notification] if notification is not None else []
     return wo
 
 
-def _start_clocks(wo: WorkOrder, actor: Any) -> None:
-    handling = deadlines.start(subject=wo, purpose="handling", started_at=wo.received_at, actor=actor,
-                               policy_code=deadlines.handling_policy(kind=wo.kind, severity=wo.severity, tags=wo.tags),
-                               new_subject=True)
+def _plan_clocks(wo: WorkOrder) -> list[deadlines.Deadline]:
+    handling = deadlines.plan(purpose="handling", started_at=wo.received_at,
+                              policy_code=deadlines.handling_policy(kind=wo.kind, severity=wo.severity, tags=wo.tags))
     wo.due_at = handling.deadline
     wo.deadline_provisional = handling.provisional
-    if wo.kind == Kind.COMPLAINT:
-        regulatory = deadlines.start(subject=wo, purpose="regulatory", policy_code=deadlines.REGULATORY_POLICIES[0],
-                                     started_at=wo.received_at, actor=actor, new_subject=True)
-        wo.regulatory_due_at = regulatory.deadline
-        wo.due_at = min(wo.due_at, regulatory.deadline)
+    if wo.kind != Kind.COMPLAINT:
+        return [handling]
+    regulatory = deadlines.plan(purpose="regulatory", policy_code=deadlines.REGULATORY_POLICIES[0],
+                                started_at=wo.received_at)
+    wo.regulatory_due_at = regulatory.deadline
+    wo.due_at = min(wo.due_at, regulatory.deadline)
+    return [handling, regulatory]
 
 
 def _triage_feedback(*, text: str, predicted: dict, corrected: dict, actor_id: Any) -> None:

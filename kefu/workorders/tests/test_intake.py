@@ -110,3 +110,66 @@ def test_rejected_triage_feedback_never_fails_a_committed_intake(wo_users, seede
                               description="客户称年费已减免仍被扣收", contact_phone="13800138000",
                               triage={"kind": "consultation", "business": "credit_card"})
     assert wo.pk and wo.number.startswith("TS")
+
+
+def test_accepted_intake_records_what_a_separate_accept_would(complaint, wo_users):
+    # The accept is made before the row's one INSERT: the timeline, the audit trail, the clocks and the
+    # deadlines must still read as registration, acknowledgment, then accept by the agent.
+    from kefu.calendar.selectors import clocks_for
+
+    events = list(WorkOrderEvent.objects.filter(workorder=complaint).order_by("created_at", "id"))
+    assert [(e.action, e.from_status, e.to_status) for e in events] == [
+        ("created", "", "new"), ("customer_notified", "", ""), ("accept", "new", "accepted")]
+    assert events[2].data == {"owner": "wo_agent"} and events[2].actor == wo_users["agent"]
+    assert complaint.accepted_at == events[2].created_at
+    entries = list(AuditEntry.objects.filter(created_at__gte=events[0].created_at).order_by("seq"))
+    assert [e.action for e in entries] == ["workorder.created", "calendar.clock_started", "calendar.clock_started",
+                                           "notify.queued", "workorder.accept"]
+    assert entries[-1].changes["status"] == ["new", "accepted"]
+    assert entries[-1].changes["owner_id"] == [None, wo_users["agent"].pk]
+    clocks = {c.purpose: c for c in clocks_for(complaint)}
+    assert set(clocks) == {"handling", "regulatory"}
+    assert clocks["regulatory"].deadline == complaint.regulatory_due_at
+    assert min(c.deadline for c in clocks.values()) == complaint.due_at
+    assert {c.object_id for c in clocks.values()} == {str(complaint.pk)}
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.owner_id, complaint.assignee_id) == (
+        Status.ACCEPTED, wo_users["agent"].pk, wo_users["agent"].pk)
+
+
+def test_intake_accept_refused_leaves_nothing(wo_users, seeded):
+    # A refused accept fails the whole intake before anything is inserted (as it did after the insert).
+    from kefu.workorders.errors import TransitionForbidden
+    from kefu.workorders.models import WorkOrder
+
+    with pytest.raises(TransitionForbidden):
+        create_workorder(actor=wo_users["ivr"], kind="complaint", channel="ivr", title="无权受理",
+                         description="", auto_accept=True)
+    assert not WorkOrder.objects.filter(title="无权受理").exists()
+    assert not WorkOrderEvent.objects.filter(action="created", workorder__title="无权受理").exists()
+
+
+def test_api_create_answers_from_what_it_wrote(wo_users, seeded):
+    # The 201 body lists the acknowledgment and the accounts the intake inserted, without reading them back.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kefu.common.testing import ApiClient
+
+    client = ApiClient(wo_users["agent"])
+    client.get("/me")  # the token's first use records last_used_at
+    body = {"kind": "complaint", "channel": "phone", "title": "年费争议", "contact_phone": "13912345678",
+            "accounts": ["6222020200112233"], "accept": True}
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post("/workorders", body)
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert [(n["channel"], n["template"], n["status"]) for n in data["notifications"]] == [
+        ("sms", "workorder.acknowledged", "queued")]
+    assert data["notifications"][0]["to"] == "139****5678"
+    assert data["accounts"] == [{"kind": "account", "masked": "6222****2233"}]
+    assert data["status"] == "accepted" and data["owner"] == "wo_agent" and data["due_at"]
+    reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    assert not [q for q in reads if '"workorders_involvedaccount"' in q or '"notify_notification"' in q], reads
+    detail = client.get(f"/workorders/{data['number']}").json()
+    assert (detail["notifications"], detail["accounts"]) == (data["notifications"], data["accounts"])
