@@ -50,7 +50,10 @@ def verify(secret: str, header: str, body: bytes, *, now: int | None = None, tol
 
 def on_transition(sender: Any, *, workorder: Any, action: str, from_status: str, to_status: str, actor: Any,
                   **kwargs: Any) -> None:
-    subs = [s for s in WebhookSubscription.objects.filter(active=True) if not s.actions or action in s.actions]
+    # Read fresh on every transition (a new subscription gets the next event), but only ids and actions:
+    # a full row would decrypt each subscription's signing secret for nothing.
+    subs = [pk for pk, actions in WebhookSubscription.objects.filter(active=True).values_list("pk", "actions")
+            if not actions or action in actions]
     if not subs:
         return
     payload = {"event": "workorder.transitioned", "number": workorder.number, "action": action,
@@ -59,7 +62,7 @@ def on_transition(sender: Any, *, workorder: Any, action: str, from_status: str,
                "actor": getattr(actor, "username", None), "occurred_at": timezone.now().isoformat()}
     with transaction.atomic():
         for sub in subs:
-            delivery = WebhookDelivery.objects.create(subscription=sub, event_id=uuid.uuid4().hex,
+            delivery = WebhookDelivery.objects.create(subscription_id=sub, event_id=uuid.uuid4().hex,
                                                       payload=payload)
             transaction.on_commit(partial(_enqueue, delivery_id=delivery.pk))
 

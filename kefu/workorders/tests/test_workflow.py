@@ -197,3 +197,20 @@ def test_auditor_cannot_write(complaint, wo_users):
     response = ApiClient(wo_users["auditor"]).post(f"/workorders/{complaint.number}/transitions",
                                                    {"action": "dispatch", "to_unit": "BR-DC"})
     assert response.status_code == 403
+
+
+def test_allowed_actions_are_exactly_the_moves_check_lets_through(complaint, wo_users):
+    # allowed_actions decides without raising; it must agree with check() for every user and status.
+    from kefu.workorders.workflow import check
+
+    dispatched = _dispatched(complaint, wo_users)
+    for wo in (dispatched, transition(workorder=dispatched, action="start", actor=wo_users["dc_manager"])):
+        for user in [*wo_users.values(), None]:
+            passes = set()
+            for action, t in TRANSITIONS.items():
+                try:
+                    check(t, wo, user)
+                except (WorkOrderInvalidTransition, TransitionForbidden, Recusal):
+                    continue
+                passes.add(action)
+            assert {t.action for t in allowed_actions(wo, user)} == passes, (wo.status, user)
