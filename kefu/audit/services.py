@@ -146,10 +146,8 @@ def deferred() -> Iterator[None]:
 
 def _append(entries: list[AuditEntry]) -> None:
     """Lock the chain head, link and hash the entries in order, insert them and move the head."""
-    head = AuditChainHead.objects.select_for_update().filter(id=1).first()
-    if head is None:
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-    seq, prev_hash = head.last_seq, head.last_hash
+    connection = transaction.get_connection()
+    seq, prev_hash = _lock_head(connection)
     now = timezone.now()
     for entry in entries:
         seq += 1
@@ -157,7 +155,26 @@ def _append(entries: list[AuditEntry]) -> None:
         entry.entry_hash = prev_hash = compute_hash(prev_hash, entry_values(entry))
     # bulk_create, like save(force_insert=True), only ever inserts: the table stays append-only.
     AuditEntry.objects.bulk_create(entries)
-    AuditChainHead.objects.filter(id=1).update(last_seq=seq, last_hash=prev_hash)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {_head_table(connection)} SET last_seq = %s, last_hash = %s WHERE id = 1",  # noqa: S608 (table name from the model; values are bound)
+                       [seq, prev_hash])
+
+
+# The chain head is read and moved on every audited write: two fixed statements, written out rather than
+# built by the ORM each time (the same SQL select_for_update()/update() produce).
+def _head_table(connection: Any) -> str:
+    return connection.ops.quote_name(AuditChainHead._meta.db_table)
+
+
+def _lock_head(connection: Any) -> tuple[int, str]:
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_seq, last_hash FROM {_head_table(connection)} WHERE id = 1{lock}")  # noqa: S608 (table name from the model)
+        row = cursor.fetchone()
+    if row is None:
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        return head.last_seq, head.last_hash
+    return row[0], row[1]
 
 
 def field_changes(instance: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, Any]:

@@ -38,6 +38,22 @@ def test_one_lock_insert_and_head_update_for_the_whole_block():
     audit_statements = [q["sql"] for q in ctx.captured_queries if "audit_" in q["sql"]]
     assert len(audit_statements) == 3, audit_statements  # lock the head, one INSERT, move the head
     assert verify_chain().ok and AuditEntry.objects.count() == 6
+    lock, insert, move = audit_statements
+    assert lock.startswith("SELECT") and "audit_auditchainhead" in lock and "WHERE id = 1" in lock
+    if transaction.get_connection().features.has_select_for_update:  # PostgreSQL: the head row is locked
+        assert lock.rstrip().endswith("FOR UPDATE"), lock
+    assert insert.startswith('INSERT INTO "audit_auditentry"') and move.startswith('UPDATE "audit_auditchainhead"')
+    assert AuditChainHead.objects.get(id=1).last_seq == 6
+
+
+def test_the_first_append_creates_the_chain_head():
+    AuditChainHead.objects.all().delete()
+    with transaction.atomic(), deferred():
+        record(actor=None, action="test.first")
+        record(actor=None, action="test.second")
+    head = AuditChainHead.objects.get(id=1)
+    assert head.last_seq == 2 and head.last_hash == AuditEntry.objects.get(seq=2).entry_hash
+    assert verify_chain().ok
 
 
 def test_entries_of_a_rolled_back_savepoint_are_dropped():
