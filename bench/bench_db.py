@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 
 
-def ensure_database(url: str) -> None:
+def ensure_database(url: str, *, fresh: bool = False) -> None:
+    """Create the benchmark database if it is missing; ``fresh`` drops it first (runs then start from the
+    same state and compare: rows left by earlier runs change the timings)."""
     import psycopg
 
     base, _, name = url.rpartition("/")
     with psycopg.connect(base.replace("postgres://", "postgresql://") + "/postgres", autocommit=True) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
 

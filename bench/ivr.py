@@ -42,7 +42,7 @@ def setup_django(args) -> None:
     elif os.environ["DATABASE_URL"].startswith("postgres"):
         from bench.bench_db import ensure_database
 
-        ensure_database(os.environ["DATABASE_URL"])
+        ensure_database(os.environ["DATABASE_URL"], fresh=not args.keep_db)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
     os.environ.setdefault("KEFU_LOG_LEVEL", "WARNING")
     os.environ.setdefault("KEFU_DEBUG", "0")
@@ -115,6 +115,7 @@ class Caller:
         self.port, self.uniqueid, self.keys, self.think_ms, self.rng = port, uniqueid, keys, think_ms, rng
         self.steps: list[tuple[str, float]] = []
         self.first: list[tuple[str, float]] = []  # keys sent -> first command back (silence the caller hears)
+        self.commands = 0  # AGI commands answered (each one a round trip through the server's event loop)
 
     async def run(self, arrival_s: float = 0.0) -> None:
         await asyncio.sleep(arrival_s)
@@ -130,6 +131,7 @@ class Caller:
             if not raw:
                 break
             cmd = raw.decode().strip()
+            self.commands += 1
             if waiting_first:
                 self.first.append((label, (time.perf_counter() - sent_at) * 1000))
                 waiting_first = False
@@ -207,6 +209,8 @@ def report(name: str, callers: list[Caller]) -> tuple[dict, dict]:
     print(f"{name:<24} steps n={s['n']:<5} p50={s['p50']:6.1f} ms  p95={s['p95']:6.1f} ms  "
           f"p99={s['p99']:6.1f} ms  max={s['max']:6.1f} ms | PIN step p50={p['p50']:6.1f} p99={p['p99']:6.1f} ms")
     print(f"{'':<24} first response (keys -> first prompt command) p50={f['p50']:6.1f} ms  p99={f['p99']:6.1f} ms")
+    commands = sum(c.commands for c in callers)
+    print(f"{'':<24} AGI commands: {commands / max(1, sum(len(c.steps) for c in callers)):.1f} per step")
     return s, p
 
 
@@ -342,6 +346,9 @@ def main() -> None:
     parser.add_argument("--core-bank-http", action="store_true",
                         help="serve the sandbox core bank from its own process over HTTP (as deployed: the core "
                              "is another system) instead of inside the FastAGI server")
+    parser.add_argument("--keep-db", action="store_true",
+                        help="PostgreSQL: reuse the database of an earlier run (default: drop and recreate it, so "
+                             "every run starts from the same state)")
     parser.add_argument("--light-pin", action="store_true",
                         help="cheap argon2 parameters, to measure the IVR without the deliberate PIN hash cost")
     args = parser.parse_args()
