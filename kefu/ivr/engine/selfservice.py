@@ -163,7 +163,9 @@ class SelfServiceMixin(_Base):
         prompts = [*lead, S(f"共查询到{len(txns)}笔交易。")]
         for i, t in enumerate(txns, start=1):
             kind = "收入" if t["amount_fen"] > 0 else "支出"
-            prompts += [S(f"第{i}笔，{t['date_text']}，{t['description']}，{kind}"), *money(abs(t["amount_fen"])),
+            # The description can name a counterparty: customer data, never rendered to a cached audio file.
+            prompts += [S(f"第{i}笔，{t['date_text']}，"), Prompt(t["description"], sensitive=True), S(f"，{kind}"),
+                        *money(abs(t["amount_fen"])),
                         S("，余额"), *money(t["balance_after_fen"]), S("。")]
         return self.finish(st, prompts, outcome={"function": "transactions", "outcome": "ok",
                                                  "mode": done.data.get("mode", ""), "count": len(txns)})
@@ -229,7 +231,7 @@ class SelfServiceMixin(_Base):
     def ask_transfer_confirm(self, st: dict[str, Any]) -> Output:
         w = st["w"]
         return self.ask(st, "xfer_confirm", [
-            S("您将从尾号"), D(w["from"]["last4"]), S(f"的账户向{w['payee']['label']}尾号"), D(w["payee"]["last4"]),
+            S("您将从尾号"), D(w["from"]["last4"]), S("的账户向"), Prompt(w["payee"]["label"], sensitive=True), S("尾号"), D(w["payee"]["last4"]),
             S("转账人民币"), *money(w["amount_fen"]), S("。确认请按1，取消请按2，重听请按星号键。")])
 
     def on_xfer_confirm(self, st: dict[str, Any], digits: str) -> Output:

@@ -113,3 +113,31 @@ def test_accounts_listed_by_the_balance_are_reused_for_transactions_without_bala
     st, out = e.feed(st, EffectDone("transactions", {"transactions": [], "mode": "today"}))
     st, out = e.feed(st, Digits("2"))
     assert out == Effect("accounts", {"cif_no": "C2"})
+
+
+def test_customer_data_in_prompts_is_marked_sensitive():
+    """A transaction's description (it can name a counterparty) and a payee's name are customer data: marked
+    sensitive, so they never become a cached, publicly served audio file; the fixed words around them do."""
+    e = engine()
+    st, _ = e.start(call_id="c10")
+    st["verified"], st["cif_no"] = True, "C1"
+    st["tx_accounts"] = {"cif_no": "C1", "accounts": [{"ref": "r1", "last4": "1012", "label": "活期账户"}]}
+    st, out = e.feed(st, Digits("1"))
+    st, out = e.feed(st, Digits("2"))
+    st, out = e.feed(st, EffectDone("transactions", {"mode": "today", "transactions": [
+        {"date_text": "11月23日", "description": "转账至张三", "amount_fen": -5500, "balance_after_fen": 100}]}))
+    by_text = {p.text: p.sensitive for p in out.prompts}
+    assert by_text["转账至张三"] is True and by_text["第1笔，11月23日，"] is False
+    assert not any("张三" in p.text and not p.sensitive for p in out.prompts)
+
+    st, _ = e.start(call_id="c11")
+    st["verified"], st["cif_no"] = True, "C1"
+    st, out = e.feed(st, Digits("2"))
+    st, out = e.feed(st, EffectDone("transfer_setup", {
+        "accounts": [{"ref": "r", "last4": "1012", "label": "活期账户", "available_fen": 10**7}],
+        "payees": [{"payee_id": "P1", "label": "王*明", "last4": "2010"}],
+        "limits": {"per_transaction_fen": 5 * 10**6, "daily_fen": 2 * 10**7, "used_today_fen": 0}}))
+    st, out = e.feed(st, Digits("1"))
+    st, out = e.feed(st, Digits("100#"))
+    assert [p.sensitive for p in out.prompts if "王*明" in p.text] == [True]
+    assert "的账户向" in [p.text for p in out.prompts if not p.sensitive]
