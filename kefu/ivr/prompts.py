@@ -17,6 +17,7 @@ import subprocess  # noqa: S404 (fixed argv, no shell)
 import tempfile
 import threading
 import wave
+from collections.abc import Sequence
 from pathlib import Path
 from time import monotonic
 from typing import Any
@@ -66,7 +67,8 @@ def audio_file(text: str) -> Path | None:
 
 
 def forget_audio(text: str | None = None) -> None:
-    """Forget what :func:`audio_file` remembered (one text, or all)."""
+    """Forget what :func:`audio_file` and :func:`agi_joined_file` remembered (one text, or all)."""
+    refcache.forget_kind(JOINED)
     if text is None:
         _found.clear()
     else:
@@ -173,6 +175,85 @@ def agi_file(prompt: Prompt) -> str | None:
     return f"{prefix}/{sub}{path.stem}"
 
 
+JOINED = "ivr.joined_prompt"  # refcache kind: (JOINED, texts) -> STREAM FILE argument or None
+
+
+def agi_joined_file(texts: Sequence[str]) -> str | None:
+    """One STREAM FILE argument for consecutive prompts that all have audio: their WAVs joined into one file
+    under ``joined/``, named by the sources and their versions (a recorded prompt dropped in later makes a
+    new one). A menu of four segments is then one AGI round trip instead of four, and the caller hears no
+    gap between them. None when a segment has no audio or the formats differ (the caller then streams the
+    segments one by one)."""
+    key = tuple(texts)
+    return refcache.remember((JOINED, key), FOUND_TTL_S, lambda: _join(key))
+
+
+def _join(texts: tuple[str, ...]) -> str | None:
+    sources = [audio_file(text) for text in texts]
+    if any(path is None for path in sources):
+        return None
+    try:
+        stamp = "|".join(f"{p}:{p.stat().st_mtime_ns}:{p.stat().st_size}" for p in sources if p)
+        target = prompt_dir() / "joined" / f"{hashlib.sha256(stamp.encode()).hexdigest()[:24]}.wav"
+        if not target.exists():
+            _write_joined([p for p in sources if p], target)
+    except (OSError, wave.Error, ValueError):
+        logger.warning("prompt segments could not be joined; streaming them one by one", exc_info=True)
+        return None
+    return f"{conf.agi_prompt_prefix()}/joined/{target.stem}"
+
+
+def _write_joined(sources: list[Path], target: Path) -> None:
+    frames, params = [], None
+    for source in sources:
+        with wave.open(str(source), "rb") as w:
+            these = (w.getnchannels(), w.getsampwidth(), w.getframerate())
+            if params is not None and these != params:
+                raise ValueError(f"prompt {source.name} is {these}, not {params}")
+            params = these
+            frames.append(w.readframes(w.getnframes()))
+    assert params is not None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(f".{threading.get_ident()}.part")
+    with wave.open(str(partial), "wb") as out:
+        out.setnchannels(params[0])
+        out.setsampwidth(params[1])
+        out.setframerate(params[2])
+        out.writeframes(b"".join(frames))
+    partial.replace(target)  # atomic: Asterisk never opens a half-written file
+
+
+def playback_plan(prompts: Sequence[Prompt]) -> list[tuple[str, str]]:
+    """The AGI commands that play ``prompts``: ("verbose", text), then ("stream", file) and ("digits",
+    digits) in order.
+
+    Segments without audio (none rendered yet, or customer data) are not heard: they go first, as one VERBOSE
+    line for the PBX's log, with customer data as "[…]". The segments with audio between two read-backs
+    of digits become one joined file. A step is then a few round trips, not one per segment."""
+    files = [None if p.say_digits else agi_file(p) for p in prompts]
+    silent = ["[…]" if p.sensitive else p.text for p, own in zip(prompts, files, strict=True)
+              if not p.say_digits and own is None]
+    plan: list[tuple[str, str]] = [("verbose", "".join(silent))] if silent else []
+    run: list[tuple[str, str]] = []  # (text, own file) of the segments with audio since the last digits
+
+    def flush() -> None:
+        if len(run) > 1:
+            joined = agi_joined_file([text for text, _ in run])
+            plan.extend([("stream", joined)] if joined else [("stream", own) for _, own in run])
+        elif run:
+            plan.append(("stream", run[0][1]))
+        run.clear()
+
+    for prompt, own in zip(prompts, files, strict=True):
+        if prompt.say_digits:
+            flush()
+            plan.append(("digits", prompt.say_digits))
+        elif own is not None:
+            run.append((prompt.text, own))
+    flush()
+    return plan
+
+
 def prompt_payload(prompt: Prompt) -> dict[str, Any]:
     out: dict[str, Any] = {"text": prompt.text, "audio_url": audio_url(prompt)}
     if prompt.say_digits:
@@ -195,7 +276,7 @@ def static_texts() -> list[str]:
 
     texts = {n.get("prompt", "") for n in DEFAULT_FLOW["nodes"]}
     texts |= {n.get("params", {}).get("welcome", "") for n in DEFAULT_FLOW["nodes"]}
-    texts |= set(FIXED_PHRASES)
+    texts |= set(FIXED_PHRASES) | engine_phrases()
     try:
         from .choices import FlowStatus
         from .models import FlowNode
@@ -208,6 +289,22 @@ def static_texts() -> list[str]:
     return sorted(t for t in texts if t)
 
 
+def engine_phrases() -> set[str]:
+    """Every literal the engine speaks (``S("...")`` in kefu/ivr/engine): read from its source, so a phrase
+    added there is rendered ahead of time without being listed here too."""
+    import ast
+
+    found: set[str] = set()
+    for source in (Path(__file__).parent / "engine").glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "S"
+                    and len(node.args) == 1 and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                found.add(node.args[0].value)
+    return found
+
+
+# Phrases built at run time from settings (the PIN length) or kept for recorded prompts made before.
 FIXED_PHRASES = [
     "请输入您的银行卡号或账号，以井号键结束。", "请输入6位电话银行密码，以井号键结束。", "验证通过。",
     "您没有按键。", "输入有误，", "多次输入未成功，", "正在为您转接人工服务，请稍候。", "感谢您的来电，再见。",

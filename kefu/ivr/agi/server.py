@@ -25,7 +25,7 @@ from .. import conf, services
 from ..choices import CallChannel
 from ..engine import Ask, Digits, Hangup, HangupEvent, Timeout, Transfer
 from ..pinhash import PinHashPool
-from ..prompts import agi_file
+from ..prompts import playback_plan
 from . import protocol
 from .protocol import AgiError, AgiHangup, AgiResponse
 
@@ -265,28 +265,19 @@ class FastAgiServer:
                                                                    event=event, verifier=verifier))
 
     async def _play(self, session: AgiSession, prompts: list, escape: str) -> str:
-        """Play prompts; returns the key pressed to interrupt them (barge-in) or "". Consecutive text-only
-        prompts go out as one VERBOSE line (one round trip instead of one per segment)."""
-        pending_text: list[str] = []
-
-        async def flush() -> None:
-            if pending_text:
-                await session.command(protocol.verbose("".join(pending_text)))
-                pending_text.clear()
-
-        for prompt in prompts:
-            path = None if prompt.say_digits else agi_file(prompt)
-            if not prompt.say_digits and path is None:
-                pending_text.append("[…]" if prompt.sensitive else prompt.text)
+        """Play prompts; returns the key pressed to interrupt them (barge-in) or "". Consecutive segments
+        with audio go out as one joined file and consecutive text-only ones as one VERBOSE line: one round
+        trip each instead of one per segment (``prompts.playback_plan``)."""
+        for kind, arg in playback_plan(prompts):
+            if kind == "verbose":
+                await session.command(protocol.verbose(arg))
                 continue
-            await flush()
-            if prompt.say_digits:
-                response = await session.command(protocol.say_digits(prompt.say_digits, escape))
+            if kind == "digits":
+                response = await session.command(protocol.say_digits(arg, escape))
             else:
-                response = await session.command(protocol.stream_file(path, escape))
+                response = await session.command(protocol.stream_file(arg, escape))
             if escape and response.result.isdigit() and chr(int(response.result)) in ALL_KEYS:
                 return chr(int(response.result))  # result is the ASCII code of the key that interrupted
-        await flush()
         return ""
 
     async def _ask(self, session: AgiSession, ask: Ask):

@@ -93,3 +93,63 @@ def test_demo_load_prints_callers_and_token(bank, gateway, monkeypatch):
     from kefu.ivr.pins import verify_pin
 
     assert verify_pin(cif_no="T999", pin="258369", actor=None)["ok"] is True
+
+
+def _recorded_wav(settings, text: str, samples: int, *, rate: int = 8000, level: int = 1000) -> None:
+    from kefu.ivr import prompts
+
+    folder = settings.KEFU_IVR_PROMPT_DIR / "recorded"
+    folder.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(folder / f"{prompts.text_hash(text)}.wav"), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(level.to_bytes(2, "little", signed=True) * samples)
+
+
+def test_consecutive_audio_segments_play_as_one_joined_file(settings):
+    """A menu's segments with audio go to Asterisk as one file (one round trip, no gap), up to a read-back
+    of digits; the silent segments (no audio, customer data) go first as one line for the PBX's log."""
+    from kefu.ivr import prompts
+    from kefu.ivr.engine.types import D, Prompt, S
+
+    _recorded_wav(settings, "您尾号", 800, level=1)
+    _recorded_wav(settings, "的活期账户可用余额为人民币", 1200, level=2)
+    _recorded_wav(settings, "元", 400, level=3)
+    plan = prompts.playback_plan([S("尚无录音"), S("您尾号"), Prompt("王*明", sensitive=True),
+                                  S("的活期账户可用余额为人民币"), D("1234"), S("元"), S("也没有")])
+    assert [kind for kind, _ in plan] == ["verbose", "stream", "digits", "stream"]
+    assert plan[0] == ("verbose", "尚无录音[…]也没有") and plan[2] == ("digits", "1234")
+    assert "/joined/" in plan[1][1] and "/recorded/" in plan[3][1]  # a lone segment streams its own file
+    joined = settings.KEFU_IVR_PROMPT_DIR / "joined" / (plan[1][1].rsplit("/", 1)[1] + ".wav")
+    with wave.open(str(joined)) as w:
+        assert (w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes()) == (8000, 1, 2, 2000)
+        frames = w.readframes(2000)
+    assert frames[:2] == (1).to_bytes(2, "little") and frames[-2:] == (2).to_bytes(2, "little")  # in order
+
+    # A segment re-recorded later makes a new joined file (once the in-process memory has expired).
+    _recorded_wav(settings, "您尾号", 1600, level=1)
+    prompts.forget_audio()
+    again = prompts.playback_plan([S("您尾号"), S("的活期账户可用余额为人民币")])
+    assert again[0][1] != plan[1][1]
+    with wave.open(str(settings.KEFU_IVR_PROMPT_DIR / "joined" / (again[0][1].rsplit("/", 1)[1] + ".wav"))) as w:
+        assert w.getnframes() == 2800
+
+
+def test_segments_of_different_formats_stream_one_by_one(settings):
+    from kefu.ivr import prompts
+    from kefu.ivr.engine.types import S
+
+    _recorded_wav(settings, "欢迎致电", 800)
+    _recorded_wav(settings, "请按1", 800, rate=16000)  # a recording not converted to 8 kHz
+    plan = prompts.playback_plan([S("欢迎致电"), S("请按1")])
+    assert [kind for kind, _ in plan] == ["stream", "stream"]
+    assert all("/recorded/" in arg for _, arg in plan)
+
+
+def test_every_literal_phrase_of_the_engine_is_rendered_ahead_of_time():
+    from kefu.ivr import prompts
+
+    texts = set(prompts.static_texts())
+    assert {"您将从尾号", "转账人民币", "，转出账户余额为人民币", "验证通过。"} <= texts
+    assert not any("{" in t for t in texts)  # f-strings (customer data, counts) are not literals
