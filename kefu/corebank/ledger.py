@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from .adapter import CoreBankError
@@ -103,8 +104,10 @@ def post_journal(*, lines: Sequence[Line], kind: str, channel: str, description:
                                 balance_after_fen=account.balance_fen, posted_at=posted_at,
                                 description=line.description[:80], channel=channel,
                                 counterparty=line.counterparty[:80]))
-    for account in touched.values():
-        account.save(update_fields=["balance_fen"])
+    # One UPDATE for all the journal's accounts (the CHECK constraint still guards every row).
+    LedgerAccount.objects.filter(pk__in=list(touched)).update(
+        balance_fen=Case(*(When(pk=pk, then=Value(a.balance_fen)) for pk, a in touched.items()),
+                         output_field=models.BigIntegerField()))
     Posting.objects.bulk_create(postings)
     for posting in postings:
         if not posting.account.is_internal:

@@ -1,9 +1,10 @@
 """Transfers to registered payees: idempotent, limited per transaction and per day, posted double-entry.
 
 Concurrency: the source and destination accounts are locked (``ledger.lock_accounts``, ascending pk),
-then the customer's ``DailyUsage`` row. Concurrent requests with the same idempotency key serialise on
-the source account lock; the second one then sees the first's journal and replays it. If two still race
-to the unique key (e.g. different source accounts), the loser's insert fails and it replays the winner.
+then the customer's ``DailyUsage`` row. A request whose idempotency key is already booked replays that
+journal without locking anything. Concurrent requests with the same new key serialise on the source
+account lock; the second one's journal insert then fails on the unique key (before any balance moved),
+its savepoint rolls back, and it replays the first's journal.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from kefu.pii.validators import reject_c3
@@ -132,21 +134,22 @@ def _source_account(number: str) -> LedgerAccount:
 def _transfer_locked(*, from_account_no: str, payee_id: str, amount_fen: int, idempotency_key: str, channel: str,
                      memo: str, digest: str) -> TransferResult:
     source = _source_account(from_account_no)
-    payee = RegisteredPayee.objects.filter(payee_id=payee_id, customer_id=source.customer_id, active=True).first()
+    # The payee and, in the same statement, its account here (none: another bank).
+    payee = (RegisteredPayee.objects.filter(payee_id=payee_id, customer_id=source.customer_id, active=True)
+             .annotate(target_pk=Subquery(LedgerAccount.objects.filter(
+                 account_no=OuterRef("account_no"), is_internal=False).values("pk")[:1]))
+             .first())
     if payee is None:
         raise NotRegisteredPayee("收款人不是该客户的约定收款人", fields={"payee_id": "not_registered"})
-    target = LedgerAccount.objects.filter(account_no=payee.account_no, is_internal=False).first()
-    if target is None:  # another bank: credit the interbank clearing account
-        target = internal_account("GL-CLEARING")
-    if target.pk == source.pk:
+    # Another bank: credit the interbank clearing account.
+    target_pk = payee.target_pk or internal_account("GL-CLEARING").pk
+    if target_pk == source.pk:
         raise InvalidRequest("转出与转入账户相同", fields={"payee_id": "same_account"})
 
-    locked = lock_accounts([source.pk, target.pk])
-    source, target = locked[source.pk], locked[target.pk]
-    # Re-check under the lock: a duplicate request holding the same lock may have just committed.
-    existing = Journal.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return _replay(existing, digest)
+    # No second look for the idempotency key under the lock: a duplicate that committed meanwhile makes the
+    # journal insert below fail on the unique key, and transfer() replays it.
+    locked = lock_accounts([source.pk, target_pk])
+    source, target = locked[source.pk], locked[target_pk]
 
     if source.status != "active":
         raise MediumFrozen("转出账户已冻结或不可用", fields={"from_account_no": source.status})
