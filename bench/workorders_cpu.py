@@ -40,6 +40,8 @@ def main() -> None:
     p.add_argument("--profile", type=int, default=0, help="cProfile top N (0: no profile run)")
     p.add_argument("--batches", type=int, default=6)
     p.add_argument("--profile-out", default="", help="also write the cProfile data to this file")
+    p.add_argument("--server-side-binding", action="store_true",
+                   help="experiment: psycopg server-side parameter binding (the settings use client-side binding)")
     p.add_argument("--statements", action="store_true", help="print the statements of one create")
     p.add_argument("--database-url", default=DEFAULT_URL)
     args = p.parse_args()
@@ -57,6 +59,11 @@ def main() -> None:
     from kefu.workorders.models import WorkOrder
 
     call_command("createcachetable", verbosity=0)
+    if args.server_side_binding:
+        from django.db import connections
+
+        connections.close_all()
+        connection.settings_dict.setdefault("OPTIONS", {})["server_side_binding"] = True
     users = bench.prepare()
     n = max(1000, int(bench.FULL * args.scale))
     rng = random.Random(4)
