@@ -72,6 +72,11 @@ class Classification(models.Model):
         return f"{self.dimension}{self.code} {self.name}"
 
 
+# Work-order references that most cases leave empty: indexed only where set (see WorkOrder.Meta.indexes).
+SPARSE_REFERENCES = ("jrt_channel", "jrt_business", "jrt_reason", "complained_unit", "complained_staff",
+                     "signed_off_by", "repeat_of", "merged_into")
+
+
 class WorkOrder(models.Model):
     number = models.CharField(_("工单号"), max_length=24, unique=True)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
@@ -87,10 +92,10 @@ class WorkOrder(models.Model):
     # The customer: linked by CIF number (the profile lives in kefu.customers) or named contact details.
     customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="workorders", verbose_name=_("客户"))
-    customer_cif_no = models.CharField(_("客户号"), max_length=32, blank=True, db_index=True)
+    customer_cif_no = models.CharField(_("客户号"), max_length=32, blank=True, db_index=False)  # Meta.indexes
     contact_name = EncryptedTextField(_("联系人"), blank=True)
     contact_phone = EncryptedTextField(_("联系电话"), blank=True)
-    contact_phone_index = models.CharField(max_length=64, blank=True, db_index=True)
+    contact_phone_index = models.CharField(max_length=64, blank=True, db_index=False)  # Meta.indexes
     contact_phone_masked = models.CharField(_("联系电话"), max_length=32, blank=True)
     contact_email = EncryptedTextField(_("电子邮箱"), blank=True)
     preferred_reply_channel = models.CharField(_("答复方式"), max_length=10, choices=ReplyChannel.choices,
@@ -98,28 +103,28 @@ class WorkOrder(models.Model):
     amount_fen = models.BigIntegerField(_("涉及金额（分）"), null=True, blank=True)
 
     jrt_channel = models.ForeignKey(Classification, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("JR/T 渠道"))
+                                    related_name="+", verbose_name=_("JR/T 渠道"), db_index=False)
     jrt_business = models.ForeignKey(Classification, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("JR/T 业务类型"))
+                                     related_name="+", verbose_name=_("JR/T 业务类型"), db_index=False)
     jrt_reason = models.ForeignKey(Classification, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("JR/T 投诉原因"))
+                                   related_name="+", verbose_name=_("JR/T 投诉原因"), db_index=False)
 
     complained_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                                        related_name="+", verbose_name=_("被投诉机构"))
+                                        related_name="+", verbose_name=_("被投诉机构"), db_index=False)
     complained_staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="+", verbose_name=_("被投诉人员"))
+                                         related_name="+", verbose_name=_("被投诉人员"), db_index=False)
     complained_person_name = models.CharField(_("被投诉人（姓名/工号）"), max_length=60, blank=True)
 
     intake_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("受理机构"))
     handling_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+", verbose_name=_("承办机构"))
+                                      related_name="+", verbose_name=_("承办机构"), db_index=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+", verbose_name=_("首问负责人"))
+                              related_name="+", verbose_name=_("首问负责人"), db_index=False)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", verbose_name=_("经办人"))
+                                 related_name="+", verbose_name=_("经办人"), db_index=False)
 
     received_at = models.DateTimeField(_("收到时间"), default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -127,7 +132,7 @@ class WorkOrder(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+")
+                                      related_name="+", db_index=False)
     replied_at = models.DateTimeField(_("答复（处理决定）时间"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
@@ -156,10 +161,11 @@ class WorkOrder(models.Model):
     supervised_at = models.DateTimeField(null=True, blank=True)
 
     is_repeat = models.BooleanField(_("重复投诉"), default=False)
-    repeat_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    repeat_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  db_index=False)
     suggested_severity = models.CharField(max_length=10, choices=Severity.choices, blank=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged_children")
+                                    related_name="merged_children", db_index=False)
     recheck_count = models.PositiveSmallIntegerField(default=0)
     recheck_requested_at = models.DateTimeField(null=True, blank=True)
 
@@ -188,6 +194,14 @@ class WorkOrder(models.Model):
             # Open cases newest first (overdue / near-breach queues): page 1 walks only the open rows.
             models.Index(fields=["-received_at"], name="wo_open_received",
                          condition=Q(status__in=sorted(OPEN_STATUSES))),
+            # Every INSERT updates every index (there were 31). Exact-match keys without the LIKE twin
+            # Django adds to an indexed CharField; handling unit, owner and assignee are served by the
+            # (column, status) indexes above; references most cases leave empty are indexed where set
+            # (the lookups and the PROTECT checks when a unit, user or code is deleted stay indexed).
+            models.Index(fields=["contact_phone_index"], name="wo_contact_phone_index"),
+            models.Index(fields=["customer_cif_no"], name="wo_customer_cif_no"),
+            *[models.Index(fields=[name], name=f"wo_{name}_set", condition=Q(**{f"{name}__isnull": False}))
+              for name in SPARSE_REFERENCES],
         ]
         constraints = [
             models.UniqueConstraint(fields=["channel", "source_ref"], condition=~Q(source_ref=""),

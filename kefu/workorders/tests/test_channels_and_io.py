@@ -320,3 +320,19 @@ def test_a_short_page_is_counted_without_a_count_query(wo_users, seeded):
     assert (last["count"], len(last["results"]), counts) == (2, 1, 1)
     beyond, counts = listing(page_size=1, page=3)
     assert (beyond["count"], beyond["results"], counts) == (2, [], 1)
+
+
+def test_every_reference_is_indexed_once(db):
+    # An INSERT maintains every index of the table: each reference (PROTECT checks, lookups) and each
+    # exact-match key has one index led by it, not a second one beside a (column, status) index.
+    from collections import Counter
+
+    from kefu.workorders.models import WorkOrder
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, WorkOrder._meta.db_table)
+    leading = Counter(info["columns"][0] for info in constraints.values()
+                      if info["index"] and info["columns"] and not info["primary_key"])
+    references = [f.column for f in WorkOrder._meta.concrete_fields if f.is_relation]
+    assert {c: leading[c] for c in references + ["contact_phone_index", "customer_cif_no"]} == {
+        c: 1 for c in references + ["contact_phone_index", "customer_cif_no"]}
