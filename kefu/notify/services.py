@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,7 +43,14 @@ def _check_template(body: str) -> None:
 
 
 def _render(text: str, context: dict[str, Any]) -> str:
-    return Template(text).render(Context(context, autoescape=False)).strip()
+    return _compiled(text).render(Context(context, autoescape=False)).strip()
+
+
+@lru_cache(maxsize=256)
+def _compiled(text: str) -> Template:
+    # Keyed by the template's text, so an edited template is compiled anew; a compiled Template is not
+    # changed by rendering it.
+    return Template(text)
 
 
 def _mask_recipient(channel: str, to: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -33,9 +33,15 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def _choice(value: str, choices: Any, name: str, *, blank_ok: bool = False) -> str:
     if blank_ok and value in ("", None):
         return ""
-    if value not in choices.values:
+    if value not in _values(choices):
         raise InvalidWorkOrder(code=f"workorder.invalid_{name}", fields={name: f"unknown value: {value!r}"})
     return value
+
+
+@cache
+def _values(choices: Any) -> frozenset[str]:
+    # ``Choices.values`` builds a new list on every access; the enums are fixed at import.
+    return frozenset(choices.values)
 
 
 def check_free_text(**texts: str) -> None:
