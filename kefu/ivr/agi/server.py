@@ -218,23 +218,23 @@ class FastAgiServer:
     async def _run(self, session: AgiSession) -> str:
         actor = self._actor if self._actor is not None else await self._sync(self._load_actor)()
         env = session.env
-        unique = env.get("agi_uniqueid", "")
-        resumed = await self._sync(services.resume_call)(channel=CallChannel.AGI, external_id=unique, actor=actor) \
-            if unique else None
-        if resumed:
-            call, out = resumed
-        else:
+        caller = "".join(c for c in env.get("agi_callerid", "") if c.isdigit())
+        called = "".join(c for c in (env.get("agi_dnid") or env.get("agi_extension", "")) if c.isdigit())
+        recording = env.get("agi_arg_1", "")
+        if not recording:
+            response = await session.command(protocol.get_variable("MIXMONITOR_FILENAME"))
+            recording = response.data if response.result == "1" else ""
+        # The database opens (or resumes) the call while the PBX answers: one thread hop, and the ANSWER
+        # round trip overlaps it. ANSWER on a reconnect finds the channel up and changes nothing.
+        opening = asyncio.ensure_future(self._sync(self._open_call)(
+            actor=actor, external_id=env.get("agi_uniqueid", ""), caller=caller, called=called, recording=recording))
+        try:
             await session.command("ANSWER")
-            caller = "".join(c for c in env.get("agi_callerid", "") if c.isdigit())
-            called = env.get("agi_dnid") or env.get("agi_extension", "")
-            called = "".join(c for c in called if c.isdigit())
-            recording = env.get("agi_arg_1", "")
-            if not recording:
-                response = await session.command(protocol.get_variable("MIXMONITOR_FILENAME"))
-                recording = response.data if response.result == "1" else ""
-            # The recording is stored with the start of the call: one transaction, one audit row.
-            call, out = await self._sync(services.start_call)(channel=CallChannel.AGI, caller=caller, called=called,
-                                                              external_id=unique, actor=actor, recording=recording)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                session.call_id = (await opening)[0].call_id  # so the hang-up is recorded
+            raise
+        call, out = await opening
         call_id = session.call_id = call.call_id
         while True:
             if isinstance(out, Ask):
@@ -253,6 +253,15 @@ class FastAgiServer:
                 await session.command(protocol.set_variable("KEFU_ACTION", "hangup"))
                 await session.command("HANGUP")
             return call_id
+
+    @staticmethod
+    def _open_call(*, actor: Any, external_id: str, caller: str, called: str, recording: str) -> tuple[Any, Any]:
+        """A reconnect of a call in progress resumes it; anything else starts a call (the recording is stored
+        and audited with the start)."""
+        resumed = services.resume_call(channel=CallChannel.AGI, external_id=external_id, actor=actor) \
+            if external_id else None
+        return resumed or services.start_call(channel=CallChannel.AGI, caller=caller, called=called,
+                                              external_id=external_id, actor=actor, recording=recording)
 
     async def _prepare(self, call_id: str, event: Any) -> Any:
         if not services.may_need_preparation(event):

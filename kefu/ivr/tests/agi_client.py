@@ -31,9 +31,10 @@ class AgiCaller:
         self.uniqueid, self.callerid, self.dnid, self.recording = uniqueid, callerid, dnid, recording
 
     async def play(self, keys: list[str], *, drop_after: int | None = None,
-                   variables: dict[str, str] | None = None) -> AgiTranscript:
+                   variables: dict[str, str] | None = None, hang_up_at_answer: bool = False) -> AgiTranscript:
         """Answer each GET DATA (or barge-in prompt) with the next entry of ``keys`` ("" = timeout). When the
-        keys run out the caller hangs up. ``drop_after=n`` closes the socket right after sending the n-th key."""
+        keys run out the caller hangs up. ``drop_after=n`` closes the socket right after sending the n-th key;
+        ``hang_up_at_answer`` hangs up while the PBX answers the call."""
         t = AgiTranscript()
         reader, writer = await asyncio.open_connection(self.host, self.port)
         env = {"agi_network": "yes", "agi_network_script": "ivr", "agi_request": f"agi://{self.host}:{self.port}/ivr",
@@ -96,6 +97,9 @@ class AgiCaller:
                         writer.write(f"200 result=1 ({variables[name]})\n".encode())
                     else:
                         writer.write(b"200 result=0\n")
+                elif verb == "ANSWER" and hang_up_at_answer:
+                    t.hung_up = True
+                    writer.write(b"HANGUP\n200 result=-1\n")
                 elif verb == "HANGUP":
                     t.hung_up = True
                     writer.write(b"200 result=1\n")

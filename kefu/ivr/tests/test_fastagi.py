@@ -195,3 +195,17 @@ def test_barge_in_key_interrupts_the_prompt(bank, gateway, settings):
     assert streams and streams[0].endswith('"0123456789*#"') and "/recorded/" in streams[0]
     call = IvrCall.objects.get(external_id="1700000000.8")
     assert call.path[:3] == ["main", "main:4", "info"]
+
+
+@pytest.mark.django_db
+def test_a_caller_gone_while_the_pbx_answers_leaves_no_active_call(bank, gateway):
+    """The call is opened in the database while the PBX answers; a hang-up during the ANSWER still ends it."""
+
+    async def scenario(port):
+        return await AgiCaller(port, uniqueid="1700000000.41", recording="/var/spool/asterisk/monitor/41.wav").play(
+            ["1"], hang_up_at_answer=True)
+
+    t = run_agi(scenario)
+    assert t.commands[0] == "ANSWER" and not any(c.startswith("GET DATA") for c in t.commands)
+    call = IvrCall.objects.get(external_id="1700000000.41")
+    assert call.status == "ended" and call.disposition == "abandoned"
