@@ -42,6 +42,10 @@ def main() -> None:
     p.add_argument("--profile-out", default="", help="also write the cProfile data to this file")
     p.add_argument("--server-side-binding", action="store_true",
                    help="experiment: psycopg server-side parameter binding (the settings use client-side binding)")
+    p.add_argument("--repeat-caller", type=int, default=0, metavar="K",
+                   help="K callers only (every create is then a repeat with up to 20 earlier cases to compare)")
+    p.add_argument("--other-line", action="store_true",
+                   help="with --repeat-caller: a different business line, so similarity decides (jieba)")
     p.add_argument("--statements", action="store_true", help="print the statements of one create")
     p.add_argument("--database-url", default=DEFAULT_URL)
     args = p.parse_args()
@@ -75,7 +79,12 @@ def main() -> None:
 
     def create() -> None:
         serial[0] += 1
-        r = agent.post("/workorders", bench._complaint(rng, 50_000_000 + os.getpid() * 10_000 + serial[0]))
+        caller = 99_999_999 - (serial[0] % args.repeat_caller) if args.repeat_caller else \
+            50_000_000 + os.getpid() * 10_000 + serial[0]
+        body = bench._complaint(rng, caller)
+        if args.repeat_caller and args.other_line:
+            body["business_line"] = ""  # no line to match: each earlier case is compared by its words (jieba)
+        r = agent.post("/workorders", body)
         if r.status_code != 201:
             raise SystemExit(f"unexpected {r.status_code}: {r.content[:300]!r}")
 

@@ -16,7 +16,10 @@ def similarity(a: str, b: str) -> float:
     """Jaccard similarity of the jieba token sets of two texts (0..1)."""
     from .search import tokenize
 
-    ta, tb = set(tokenize(a)), set(tokenize(b))
+    return _jaccard(set(tokenize(a)), set(tokenize(b)))
+
+
+def _jaccard(ta: set[str], tb: set[str]) -> float:
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / len(ta | tb)
@@ -38,12 +41,18 @@ def find_repeat(workorder: WorkOrder) -> WorkOrder | None:
         candidates = candidates.exclude(pk=workorder.pk)
     candidates = (candidates.exclude(kind=Kind.PRAISE).order_by("-received_at")
                   .only("pk", "number", "title", "description", "business_line", "category", "received_at")[:20])
-    text = f"{workorder.title} {workorder.description}"
+    from .search import tokenize
+
     threshold = conf.repeat_similarity()
+    mine: set[str] | None = None  # the new case's words, segmented once and only if a comparison needs them
     for other in candidates:
         same_line = bool(workorder.business_line and workorder.business_line == other.business_line
                          and workorder.category == other.category)
-        if same_line or similarity(text, f"{other.title} {other.description}") >= threshold:
+        if same_line:
+            return other
+        if mine is None:
+            mine = set(tokenize(f"{workorder.title} {workorder.description}"))
+        if _jaccard(mine, set(tokenize(f"{other.title} {other.description}"))) >= threshold:
             return other
     return None
 
