@@ -65,9 +65,10 @@ def test_retries_exhausted_go_to_agent():
     assert isinstance(out, Effect) and out.name == "queue_status"
 
 
-def test_transfer_key_is_fixed_at_draft_time():
-    e = engine()
-    st, _ = e.start(call_id="c4")
+def draft_transfer(e, call_id):
+    """A verified caller with one account and one payee keys a transfer of 100 元: the read-back asks to
+    confirm."""
+    st, _ = e.start(call_id=call_id)
     st["verified"], st["cif_no"] = True, "C1"
     st, out = e.feed(st, Digits("2"))
     st, out = e.feed(st, EffectDone("transfer_setup", {
@@ -75,7 +76,12 @@ def test_transfer_key_is_fixed_at_draft_time():
         "payees": [{"payee_id": "P1", "label": "王*明", "last4": "2010"}],
         "limits": {"per_transaction_fen": 5 * 10**6, "daily_fen": 2 * 10**7, "used_today_fen": 0}}))
     st, out = e.feed(st, Digits("1"))
-    st, out = e.feed(st, Digits("100#"))
+    return e.feed(st, Digits("100#"))
+
+
+def test_transfer_key_is_fixed_at_draft_time():
+    e = engine()
+    st, out = draft_transfer(e, "c4")
     key = st["w"]["key"]
     st, out = e.feed(st, Digits("1"))
     assert out.name == "transfer" and out.args["idempotency_key"] == key
@@ -130,14 +136,6 @@ def test_customer_data_in_prompts_is_marked_sensitive():
     assert by_text["转账至张三"] is True and by_text["第1笔，11月23日，"] is False
     assert not any("张三" in p.text and not p.sensitive for p in out.prompts)
 
-    st, _ = e.start(call_id="c11")
-    st["verified"], st["cif_no"] = True, "C1"
-    st, out = e.feed(st, Digits("2"))
-    st, out = e.feed(st, EffectDone("transfer_setup", {
-        "accounts": [{"ref": "r", "last4": "1012", "label": "活期账户", "available_fen": 10**7}],
-        "payees": [{"payee_id": "P1", "label": "王*明", "last4": "2010"}],
-        "limits": {"per_transaction_fen": 5 * 10**6, "daily_fen": 2 * 10**7, "used_today_fen": 0}}))
-    st, out = e.feed(st, Digits("1"))
-    st, out = e.feed(st, Digits("100#"))
+    st, out = draft_transfer(e, "c11")
     assert [p.sensitive for p in out.prompts if "王*明" in p.text] == [True]
     assert "的账户向" in [p.text for p in out.prompts if not p.sensitive]
