@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kefu.common.errors import KefuError
+from kefu.common.files import StreamedFileResponse
 from kefu.org.access import requires
 
 from . import services
@@ -162,7 +163,7 @@ def play_recording(request, pk: int):
                                reason=request.GET.get("reason", ""))
     except KefuError as exc:
         return _error(request, exc)
-    response = FileResponse(fh, content_type=recording.content_type, as_attachment=download,
+    response = StreamedFileResponse(fh, content_type=recording.content_type, as_attachment=download,
                             filename=recording.original_name or f"recording-{recording.pk}.wav")
     response["Cache-Control"] = "no-store"
     return response

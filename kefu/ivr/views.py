@@ -4,13 +4,14 @@ and the prompt audio files the PBX and the softphone fetch. Thin: check permissi
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kefu.audit.choices import AuditKind
 from kefu.audit.services import record
 from kefu.common.errors import KefuError
+from kefu.common.files import StreamedFileResponse
 from kefu.org.access import require_perm
 
 from . import prompts, selectors
@@ -67,6 +68,6 @@ def prompt_audio(request, stem: str):
     path = prompts.find_wav(stem)
     if path is None:
         raise Http404
-    response = FileResponse(path.open("rb"), content_type="audio/wav")
+    response = StreamedFileResponse(path.open("rb"), content_type="audio/wav")
     response["Cache-Control"] = "public, max-age=86400"
     return response

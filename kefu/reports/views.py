@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kefu.audit.choices import AuditKind
 from kefu.audit.services import record
 from kefu.common.errors import ValidationFailed
+from kefu.common.files import StreamedFileResponse
 from kefu.org.access import requires
 
 from .builder import build_report, previous_period_start
@@ -77,7 +78,7 @@ def download(request, pk: int):
     record(actor=request.user, action="reports.export_downloaded", obj=export, kind=AuditKind.READ)
     content_type = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                     if export.file_format == "xlsx" else "application/pdf")
-    return FileResponse(open(export.file_path, "rb"), content_type=content_type, as_attachment=True,  # noqa: SIM115
+    return StreamedFileResponse(open(export.file_path, "rb"), content_type=content_type, as_attachment=True,  # noqa: SIM115
                         filename=export.file_path.rsplit("/", 1)[-1])
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.utils.http import content_disposition_header
 
+from kefu.common.files import StreamedFileResponse
 
-def attachment_response(attachment) -> FileResponse:
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+
+def attachment_response(attachment) -> StreamedFileResponse:
+    response = StreamedFileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Content-Disposition"] = content_disposition_header(True, attachment.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
