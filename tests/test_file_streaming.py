@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import warnings
-
-from asgiref.sync import async_to_sync
+from concurrent.futures import ThreadPoolExecutor
 
 from kefu.common.files import StreamedFileResponse
 
@@ -25,7 +25,9 @@ def test_a_file_is_sent_in_chunks_under_asgi_not_read_whole_first(tmp_path):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # Django warns when it has to read a synchronous iterator whole
-        first, read_so_far, rest = async_to_sync(first_then_rest)()
+        # A thread of its own: a session-wide browser fixture keeps an event loop running in the main thread.
+        with ThreadPoolExecutor(1) as thread:
+            first, read_so_far, rest = thread.submit(asyncio.run, first_then_rest()).result()
     assert len(first) == read_so_far == StreamedFileResponse.block_size < len(data)
     assert first + b"".join(rest) == data
     response.close()
