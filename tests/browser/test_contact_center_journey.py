@@ -136,6 +136,14 @@ def test_contact_center_journey(browser, asgi_live_server, center, settings):  #
     panel.get_by_role("button", name="发送").click()
     log.locator(".msg.agent", has_text="已为您登记口头挂失").wait_for()  # the customer sees it live
     panel.locator(".transcript", has_text="已为您登记口头挂失").wait_for()
+    # The customer's connection drops (a phone changing networks): the widget reconnects by itself, gets what
+    # the agent said meanwhile, and shows no message twice.
+    customer.evaluate("document.getElementById('chat-log').kefuSocket.close()")
+    reply_box.fill("请携带身份证件。")
+    panel.get_by_role("button", name="发送").click()
+    log.locator(".msg.agent", has_text="请携带身份证件").wait_for()
+    assert log.locator(".msg.agent", has_text="已为您登记口头挂失").count() == 1
+    assert log.locator(".msg.customer", has_text="我的银行卡丢了").count() == 1
     assert "Error" not in customer.locator("#chat-typing").inner_text()  # no exception names shown to customers
     screenshot(agent, "contact_desktop_chat")
     screenshot(customer, "contact_chat_widget_agent")
@@ -172,7 +180,7 @@ def test_contact_center_journey(browser, asgi_live_server, center, settings):  #
     assert interaction.status == "ended"
     assert interaction.wrap_up_code.code == "loss_report" and interaction.first_contact_resolved
     assert [m.sender for m in ChatMessage.objects.filter(interaction=interaction)][:3] == ["bot", "customer", "bot"]
-    assert ChatMessage.objects.filter(interaction=interaction, sender="agent").count() == 1
+    assert ChatMessage.objects.filter(interaction=interaction, sender="agent").count() == 2  # the reply and the one sent while the customer was offline
 
     # --- The wallboard moves live: answered 1 of 1 in the chat queue and today. ---
     chat_row.locator("td").nth(5).filter(has_text="1").wait_for(timeout=12_000)
