@@ -71,7 +71,7 @@ def notify_customer(*, workorder: WorkOrder, template_code: str, actor: Any, key
     """
     from .workflow import build_event
 
-    def log_event(**kwargs: Any) -> None:
+    def add_event(**kwargs: Any) -> None:  # saved now, or left to the caller's one INSERT
         event = build_event(**kwargs)
         if events is None:
             event.save(force_insert=True)
@@ -99,10 +99,10 @@ def notify_customer(*, workorder: WorkOrder, template_code: str, actor: Any, key
         raise  # the caller's transaction is broken: fail the whole write rather than half of it
     except Exception as exc:  # a missing template must not lose the work order; the gap is visible
         logger.warning("customer notification not queued", extra={"code": getattr(exc, "code", type(exc).__name__)})
-        log_event(wo=workorder, action="notification_failed", actor=None,
+        add_event(wo=workorder, action="notification_failed", actor=None,
                   data={"template": template_code, "code": getattr(exc, "code", type(exc).__name__)})
         return None
-    log_event(wo=workorder, action="customer_notified", actor=actor,
+    add_event(wo=workorder, action="customer_notified", actor=actor,
               data={"template": template_code, "channel": channel, "to": notification.to_masked})
     return notification
 

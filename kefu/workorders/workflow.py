@@ -188,44 +188,17 @@ TRACKED_FIELDS = ["status", "handling_unit_id", "owner_id", "assignee_id", "seve
                   "recheck_count", "signed_off_by_id"]
 
 
-def transition(*, workorder: WorkOrder, action: str, actor: Any, caller_holds_row: bool = False,
-               **fields: Any) -> WorkOrder:
+def transition(*, workorder: WorkOrder, action: str, actor: Any, **fields: Any) -> WorkOrder:
     """Make one lifecycle move; raises ``workorder.invalid_transition`` (409), ``..._forbidden`` (403),
-    ``workorder.recusal`` (403) or ``workorder.missing_fields`` (422).
-
-    ``caller_holds_row``: the caller inserted or locked ``workorder`` in its own open transaction (the
-    intake accepting what it just registered): the instance is used as it is, without re-reading it under
-    a lock or a savepoint of its own, and a refusal fails the caller's whole transaction.
-    """
-    from .effects import EFFECTS
-
+    ``workorder.recusal`` (403) or ``workorder.missing_fields`` (422)."""
     t = TRANSITIONS.get(action)
     if t is None:
         raise WorkOrderInvalidTransition(code="workorder.unknown_action", fields={"action": action})
-    if caller_holds_row and not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("caller_holds_row needs the caller's open transaction")
-    with transaction.atomic(savepoint=not caller_holds_row), deferred():
-        wo = workorder if caller_holds_row else WorkOrder.objects.select_for_update().get(pk=workorder.pk)
-        check(t, wo, actor)
-        missing = _missing(t, fields)
-        if missing:
-            raise MissingFields(fields=missing)
-        before = snapshot(wo, TRACKED_FIELDS)
-        from_status = wo.status
-        now = timezone.now()
-        effect = EFFECTS.get(action)
-        outcome = effect(wo=wo, actor=actor, fields=fields, now=now) if effect else {}
-        target = outcome.pop("_target", None) or t.target or wo.status
-        wo.status = target
+    with transaction.atomic(), deferred():
+        wo = WorkOrder.objects.select_for_update().get(pk=workorder.pk)
+        applied = _apply(t, wo, actor, fields, timezone.now())
         wo.save()
-        data = {k: v for k, v in outcome.items() if not k.startswith("_")}
-        note = str(fields.get("reason") or fields.get("note") or "")[:2000]
-        log_event(wo=wo, action=action, actor=actor, from_status=from_status, to_status=target, data=data,
-                  note=note, at=now)
-        record(actor=actor, action=f"workorder.{action}", obj=wo, changes=field_changes(wo, before, TRACKED_FIELDS),
-               reason=note)
-        transaction.on_commit(partial(_send_signal, workorder=wo, action=action, from_status=from_status,
-                                      to_status=target, actor=actor))
+        record_applied(workorder=wo, applied=applied, actor=actor).save(force_insert=True)
     # The caller's object takes the saved values (assigning an FK id drops a stale cached relation).
     for model_field in WorkOrder._meta.concrete_fields:
         setattr(workorder, model_field.attname, getattr(wo, model_field.attname))
@@ -259,7 +232,7 @@ UNSAVED_ACTIONS = frozenset({"accept"})
 
 @dataclass
 class Applied:
-    """A move made on an unsaved work order by ``apply_unsaved``; ``record_applied`` records it."""
+    """A move made on a work order in memory (``_apply``); ``record_applied`` records it."""
 
     action: str
     from_status: str
@@ -267,39 +240,50 @@ class Applied:
     data: dict
     at: Any
     changes: dict
+    note: str = ""
+
+
+def _apply(t: Transition, wo: WorkOrder, actor: Any, fields: dict[str, Any], now: Any) -> Applied:
+    """Check move ``t`` and make its effect on ``wo`` in memory (the caller saves the row)."""
+    from .effects import EFFECTS
+
+    check(t, wo, actor)
+    missing = _missing(t, fields)
+    if missing:
+        raise MissingFields(fields=missing)
+    before = snapshot(wo, TRACKED_FIELDS)
+    from_status = wo.status
+    effect = EFFECTS.get(t.action)
+    outcome = effect(wo=wo, actor=actor, fields=fields, now=now) if effect else {}
+    wo.status = outcome.pop("_target", None) or t.target or wo.status
+    return Applied(action=t.action, from_status=from_status, to_status=wo.status,
+                   data={k: v for k, v in outcome.items() if not k.startswith("_")}, at=now,
+                   changes=field_changes(wo, before, TRACKED_FIELDS),
+                   note=str(fields.get("reason") or fields.get("note") or "")[:2000])
 
 
 def apply_unsaved(*, workorder: WorkOrder, action: str, actor: Any, at: Any) -> Applied:
     """Make move ``action`` (one of ``UNSAVED_ACTIONS``) on a work order the caller is about to insert in its
     open transaction: the same checks and effect as ``transition``; the caller inserts the row, then calls
     ``record_applied`` for the event, the audit entry and the signal."""
-    from .effects import EFFECTS
-
     if action not in UNSAVED_ACTIONS or workorder.pk is not None:
         raise RuntimeError(f"{action!r} cannot be applied to an unsaved work order")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("apply_unsaved needs the caller's open transaction")
-    t = TRANSITIONS[action]
-    check(t, workorder, actor)
-    before = snapshot(workorder, TRACKED_FIELDS)
-    from_status = workorder.status
-    outcome = EFFECTS[action](wo=workorder, actor=actor, fields={}, now=at)
-    workorder.status = outcome.pop("_target", None) or t.target or workorder.status
-    return Applied(action=action, from_status=from_status, to_status=workorder.status,
-                   data={k: v for k, v in outcome.items() if not k.startswith("_")}, at=at,
-                   changes=field_changes(workorder, before, TRACKED_FIELDS))
+    return _apply(TRANSITIONS[action], workorder, actor, {}, at)
 
 
 def record_applied(*, workorder: WorkOrder, applied: Applied, actor: Any) -> WorkOrderEvent:
-    """After the insert: the audit entry and the signal after commit, as ``transition`` writes them; returns
-    the timeline row unsaved (the caller inserts it with its other events)."""
+    """After the row is saved: the audit entry and the signal after commit; returns the timeline row unsaved
+    (``transition`` inserts it at once, the intake with its other events)."""
     if workorder.pk is None:
         raise RuntimeError("record_applied needs the inserted work order")
-    record(actor=actor, action=f"workorder.{applied.action}", obj=workorder, changes=applied.changes, reason="")
+    record(actor=actor, action=f"workorder.{applied.action}", obj=workorder, changes=applied.changes,
+           reason=applied.note)
     transaction.on_commit(partial(_send_signal, workorder=workorder, action=applied.action,
                                   from_status=applied.from_status, to_status=applied.to_status, actor=actor))
     return build_event(wo=workorder, action=applied.action, actor=actor, from_status=applied.from_status,
-                       to_status=applied.to_status, data=applied.data, at=applied.at)
+                       to_status=applied.to_status, data=applied.data, note=applied.note, at=applied.at)
 
 
 def _jsonable(data: dict) -> dict:
