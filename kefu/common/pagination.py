@@ -18,10 +18,13 @@ from pydantic import BaseModel
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 200
+# Far beyond any real list, and small enough that page x page size stays a valid OFFSET (SQLite refused a
+# 64-bit one with "datatype mismatch": a 500 instead of a 422).
+MAX_PAGE = 10_000_000
 
 
 class PageParams(Schema):
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
