@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 from django.db import models, transaction
 from django.db.models import Case, Value, When
@@ -64,12 +65,12 @@ def internal_account(code: str) -> LedgerAccount:
     return account
 
 
-def lock_accounts(pks: Iterable[int]) -> dict[int, LedgerAccount]:
+def lock_accounts(pks: Iterable[int], **annotations: Any) -> dict[int, LedgerAccount]:
     """Lock the given accounts (FOR UPDATE) in ascending pk order; returns them by pk (customers joined,
-    not locked)."""
+    not locked; ``annotations`` computed in the same statement)."""
     ordered = sorted(set(pks))
     rows = list(LedgerAccount.objects.select_for_update(of=("self",)).select_related("customer")
-                .filter(pk__in=ordered).order_by("pk"))
+                .annotate(**annotations).filter(pk__in=ordered).order_by("pk"))
     return {row.pk: row for row in rows}
 
 

@@ -109,9 +109,12 @@ class SandboxCoreBank:
 
     # Accounts, cards, transactions --------------------------------------------------------------
     def list_accounts(self, cif_no: str) -> list[Account]:
-        customer = customer_row(cif_no)
-        rows = customer.accounts.filter(is_internal=False).order_by("opened_at", "account_no")
-        return [to_account(row, customer.cif_no) for row in rows]
+        cif_no = str(cif_no or "")
+        rows = list(LedgerAccount.objects.filter(customer__cif_no=cif_no, is_internal=False)
+                    .order_by("opened_at", "account_no"))
+        if not rows:
+            customer_row(cif_no)  # an unknown customer is an error, a customer without accounts is not
+        return [to_account(row, cif_no) for row in rows]
 
     def get_account(self, account_no: str) -> Account:
         row = account_row(account_no)
@@ -151,9 +154,11 @@ class SandboxCoreBank:
 
     # Phone transfers ----------------------------------------------------------------------------
     def list_payees(self, cif_no: str) -> list[Payee]:
-        customer = customer_row(cif_no)
-        rows = customer.payees.filter(active=True).order_by("payee_id")
-        return [to_payee(row, customer.cif_no) for row in rows]
+        cif_no = str(cif_no or "")
+        rows = list(RegisteredPayee.objects.filter(customer__cif_no=cif_no, active=True).order_by("payee_id"))
+        if not rows:
+            customer_row(cif_no)
+        return [to_payee(row, cif_no) for row in rows]
 
     def transfer_limits(self, cif_no: str, channel: str = "phone") -> Limits:
         customer = customer_row(cif_no)

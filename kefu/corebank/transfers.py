@@ -1,20 +1,20 @@
 """Transfers to registered payees: idempotent, limited per transaction and per day, posted double-entry.
 
 Concurrency: the source and destination accounts are locked (``ledger.lock_accounts``, ascending pk),
-then the customer's ``DailyUsage`` row. A request whose idempotency key is already booked replays that
-journal without locking anything. Concurrent requests with the same new key serialise on the source
-account lock; the second one's journal insert then fails on the unique key (before any balance moved),
-its savepoint rolls back, and it replays the first's journal.
+then the customer's ``DailyUsage`` row (by the upsert that counts the transfer). A request whose
+idempotency key is already booked replays that journal without locking anything. Concurrent requests with
+the same new key serialise on the source account lock; the second one's journal insert then fails on the
+unique key (before any balance moved), its savepoint rolls back, and it replays the first's journal.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from kefu.pii.validators import reject_c3
@@ -148,13 +148,14 @@ def _transfer_locked(*, from_account_no: str, payee_id: str, amount_fen: int, id
 
     # No second look for the idempotency key under the lock: a duplicate that committed meanwhile makes the
     # journal insert below fail on the unique key, and transfer() replays it.
-    locked = lock_accounts([source.pk, target_pk])
+    # Whether a card or passbook on the account is lost or frozen comes with the lock, in the same statement.
+    locked = lock_accounts([source.pk, target_pk], media_blocked=Exists(
+        Medium.objects.filter(account=OuterRef("pk"), status__in=["frozen", "lost"])))
     source, target = locked[source.pk], locked[target_pk]
 
     if source.status != "active":
         raise MediumFrozen("转出账户已冻结或不可用", fields={"from_account_no": source.status})
-    blocked = Medium.objects.filter(account=source, status__in=["frozen", "lost"]).exists()
-    if blocked:
+    if source.media_blocked:
         raise MediumFrozen("该账户的卡/折已挂失或冻结，暂停对外转账", fields={"from_account_no": "medium_blocked"})
     if target.currency != source.currency:
         raise InvalidRequest("币种不一致", fields={"payee_id": "currency"})
@@ -164,11 +165,13 @@ def _transfer_locked(*, from_account_no: str, payee_id: str, amount_fen: int, id
     per_txn, daily, daily_count = _limit_rule(cif_no, channel)
     if amount_fen > per_txn:
         raise LimitExceeded("超过单笔转账限额", fields={"amount_fen": "per_transaction", "limit_fen": per_txn})
-    usage = _lock_usage(cif_no=cif_no, channel=channel, day=timezone.localdate(now))
-    if usage.used_fen + amount_fen > daily:
+    # Counted before it is checked: a refusal below rolls the count back with the transfer's savepoint.
+    used_fen, used_count = _count_usage(cif_no=cif_no, channel=channel, day=timezone.localdate(now),
+                                        amount_fen=amount_fen)
+    if used_fen > daily:
         raise LimitExceeded("超过当日累计转账限额", fields={"amount_fen": "daily", "limit_fen": daily,
-                                                    "used_today_fen": usage.used_fen})
-    if usage.used_count + 1 > daily_count:
+                                                    "used_today_fen": used_fen - amount_fen})
+    if used_count > daily_count:
         raise LimitExceeded("超过当日转账笔数限制", fields={"amount_fen": "daily_count", "limit": daily_count})
     if source.balance_fen - amount_fen < -source.overdraft_limit_fen:
         raise InsufficientFunds("可用余额不足", fields={"amount_fen": "insufficient_funds"})
@@ -180,23 +183,27 @@ def _transfer_locked(*, from_account_no: str, payee_id: str, amount_fen: int, id
         posted_at=now, memo=memo, idempotency_key=idempotency_key, request_digest=digest, cif_no=cif_no,
         amount_fen=amount_fen, from_account_no=source.account_no, to_account_no=payee.account_no,
         payee_id=payee.payee_id)
-    usage.used_fen += amount_fen
-    usage.used_count += 1
-    usage.save(update_fields=["used_fen", "used_count"])
     return TransferResult(transfer_id=journal.txn_id, idempotency_key=idempotency_key, status="posted",
                           amount_fen=amount_fen, from_account_no=source.account_no, to_account_no=payee.account_no,
                           posted_at=_aware(journal.posted_at), balance_after_fen=postings[0].balance_after_fen)
 
 
-def _lock_usage(*, cif_no: str, channel: str, day) -> DailyUsage:
-    """The day's usage row, locked. INSERT ... ON CONFLICT DO NOTHING first, so two first transfers of the
-    day from different accounts of one customer never fail on the unique key (and need no savepoint)."""
-    rows = DailyUsage.objects.select_for_update().filter(cif_no=cif_no, channel=channel, day=day)
-    usage = rows.first()
-    if usage is None:
-        DailyUsage.objects.bulk_create([DailyUsage(cif_no=cif_no, channel=channel, day=day)], ignore_conflicts=True)
-        usage = rows.get()
-    return usage
+def _count_usage(*, cif_no: str, channel: str, day: date, amount_fen: int) -> tuple[int, int]:
+    """Add the transfer to the day's usage row and return the new totals; the row stays locked to the commit.
+
+    One upsert (the row is created by the day's first transfer) instead of lock, create-if-missing, re-read
+    and update: two first transfers of the day from different accounts of one customer never fail on the
+    unique key, and the second waits for the first's lock like any other."""
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(DailyUsage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (cif_no, channel, day, used_fen, used_count) VALUES (%s, %s, %s, %s, 1) "  # noqa: S608 (table name from the model; values are bound)
+            f"ON CONFLICT (cif_no, channel, day) DO UPDATE SET used_fen = {table}.used_fen + excluded.used_fen, "
+            f"used_count = {table}.used_count + 1 RETURNING used_fen, used_count",
+            [cif_no, channel, connection.ops.adapt_datefield_value(day), amount_fen])
+        used_fen, used_count = cursor.fetchone()
+    return int(used_fen), int(used_count)
 
 
 def _aware(value: datetime) -> datetime:

@@ -9,7 +9,7 @@ from django.db import connection, connections
 from django.db.models import Sum
 
 from kefu.corebank.adapter import InsufficientFunds
-from kefu.corebank.models import Journal, LedgerAccount, LossReportRecord, Posting, TransferLimitRule
+from kefu.corebank.models import DailyUsage, Journal, LedgerAccount, LossReportRecord, Posting, TransferLimitRule
 from kefu.corebank.sandbox import SandboxCoreBank
 from kefu.corebank.setup import seed
 
@@ -86,6 +86,14 @@ def test_parallel_transfers_keep_every_balance_exact():
             running += posting.amount_fen
             assert posting.balance_after_fen == running, "balance_after must follow the posting order"
         assert running == account.balance_fen
+    # The day's usage (one upsert per transfer, under the row lock) counts every posted transfer once and
+    # none of the refused ones (their savepoint took the count back).
+    for owner in customers:
+        cif_no = owner["customer"].cif_no
+        posted = Journal.objects.filter(kind="transfer", cif_no=cif_no)
+        usage = DailyUsage.objects.filter(cif_no=cif_no, channel="phone").first()
+        assert ((usage.used_fen, usage.used_count) if usage else (0, 0)) == (
+            posted.aggregate(s=Sum("amount_fen"))["s"] or 0, posted.count())
 
     # The database itself refuses a journal whose postings do not sum to zero (deferred trigger).
     from django.db import IntegrityError, transaction

@@ -30,9 +30,15 @@ def test_customer_accounts_cards_and_lookup(core, pair):
     assert core.get_account(card.card_no).account_no == account.account_no  # a card resolves to its account
 
 
-def test_unknown_objects_and_bad_queries(core):
+def test_unknown_objects_and_bad_queries(core, pair):
     with pytest.raises(UnknownObject):
         core.get_customer("NOPE")
+    # The lists read the rows by customer number in one statement; an empty list still tells an unknown
+    # customer (an error) from a known one without any (B has no payees).
+    for listing in (core.list_accounts, core.list_payees, core.list_cards):
+        with pytest.raises(UnknownObject):
+            listing("NOPE")
+    assert core.list_payees(pair["b"]["customer"].cif_no) == []
     with pytest.raises(UnknownObject):
         core.get_account("GL-CASH")  # internal accounts are not customer accounts
     with pytest.raises(InvalidRequest):
