@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from kefu.ops.context import current_request_context
@@ -144,6 +145,23 @@ def deferred() -> Iterator[None]:
         _append(kept)
 
 
+@contextmanager
+def dropped_on_error() -> Iterator[None]:
+    """Inside ``deferred()``: the entries recorded in this block are dropped if it raises.
+
+    For a block that writes nothing else to the database (a read, or a call that keeps its own
+    savepoint): what a savepoint's rollback does for the entries of a block that writes, without the
+    savepoint's two round trips."""
+    batch = getattr(transaction.get_connection(), _BATCH_ATTR, None)
+    start = len(batch) if batch is not None else 0
+    try:
+        yield
+    except BaseException:
+        if batch is not None:
+            del batch[start:]
+        raise
+
+
 def _append(entries: list[AuditEntry]) -> None:
     """Lock the chain head, link and hash the entries in order, insert them and move the head."""
     connection = transaction.get_connection()
@@ -153,11 +171,29 @@ def _append(entries: list[AuditEntry]) -> None:
         seq += 1
         entry.seq, entry.created_at, entry.prev_hash = seq, now, prev_hash
         entry.entry_hash = prev_hash = compute_hash(prev_hash, entry_values(entry))
+    move_head = f"UPDATE {_head_table(connection)} SET last_seq = %s, last_hash = %s WHERE id = 1"  # noqa: S608 (table name from the model; values are bound)
+    if _takes_several_statements(connection):
+        # The INSERT and the head's move in one round trip (the head stays locked until the commit).
+        query = InsertQuery(AuditEntry)
+        query.insert_values([f for f in AuditEntry._meta.concrete_fields if not f.primary_key], entries)
+        compiler = query.get_compiler(connection=connection)
+        compiler.returning_fields = [AuditEntry._meta.pk]
+        [(insert, params)] = compiler.as_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(f"{insert}; {move_head}", [*params, seq, prev_hash])
+            for entry, (pk,) in zip(entries, cursor.fetchall(), strict=True):
+                entry.pk, entry._state.adding, entry._state.db = pk, False, connection.alias
+        return
     # bulk_create, like save(force_insert=True), only ever inserts: the table stays append-only.
     AuditEntry.objects.bulk_create(entries)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {_head_table(connection)} SET last_seq = %s, last_hash = %s WHERE id = 1",  # noqa: S608 (table name from the model; values are bound)
-                       [seq, prev_hash])
+        cursor.execute(move_head, [seq, prev_hash])
+
+
+def _takes_several_statements(connection: Any) -> bool:
+    """PostgreSQL with client-side binding (Django's default): one execute() may carry several statements."""
+    return (connection.vendor == "postgresql"
+            and not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"))
 
 
 # The chain head is read and moved on every audited write: two fixed statements, written out rather than

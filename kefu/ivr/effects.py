@@ -16,11 +16,11 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from kefu.audit.choices import AuditKind
-from kefu.audit.services import deferred, record
+from kefu.audit.services import deferred, dropped_on_error, record
 from kefu.common import refcache
 from kefu.common.errors import KefuError
 from kefu.pii import crypto
@@ -42,6 +42,14 @@ def make_ref(number: str) -> str:
 
 def open_ref(ref: str) -> str:
     return crypto.decrypt(ref, aad=REF_AAD)
+
+
+# Effects that write nothing to the database themselves: reads, and the core bank's transfer (its own
+# savepoint covers its writes; over HTTP it writes nothing here). They run without a savepoint of their
+# own, two round trips less per step (the balance and card steps: 9 -> 7 and 6 -> 4 statements); their
+# audit rows are still dropped when they fail. Any other effect gets a savepoint.
+WRITE_NOTHING_THEMSELVES = frozenset({"lookup_medium", "balance", "accounts", "transactions", "transfer_setup",
+                                      "transfer", "info", "verify_otp"})
 
 
 class EffectRunner:
@@ -66,11 +74,21 @@ class EffectRunner:
         self.ran += 1
         handler = getattr(self, f"do_{effect.name}")
         try:
-            # A failed effect's savepoint takes its audit rows with it (audit.deferred drops them).
-            with transaction.atomic(), deferred():
-                data = handler(**effect.args)
+            if effect.name in WRITE_NOTHING_THEMSELVES:
+                with dropped_on_error():
+                    data = handler(**effect.args)
+            else:
+                # A failed effect's savepoint takes its writes and audit rows with it (audit.deferred drops
+                # the rows whose on-commit marker the rollback removed).
+                with transaction.atomic(), deferred():
+                    data = handler(**effect.args)
         except KefuError as exc:
             return EffectDone(effect.name, {}, exc.code)
+        except DatabaseError:
+            if _transaction_aborted():
+                raise  # no savepoint took the error: the step's transaction cannot go on (PostgreSQL)
+            logger.exception("ivr effect %s failed", effect.name)
+            return EffectDone(effect.name, {}, "ivr.effect_failed")
         except Exception:
             logger.exception("ivr effect %s failed", effect.name)
             return EffectDone(effect.name, {}, "ivr.effect_failed")
@@ -282,6 +300,15 @@ class EffectRunner:
 # edit in the admin or the core is spoken within a minute. Balances and anything per customer are never
 # cached.
 INFO_TTL_S = 60.0
+
+
+def _transaction_aborted() -> bool:
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return False
+    from psycopg.pq import TransactionStatus
+
+    return connection.connection.info.transaction_status == TransactionStatus.INERROR
 
 
 def cached_info(topic: str) -> list[str] | None:

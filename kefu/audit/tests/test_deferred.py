@@ -8,7 +8,7 @@ from django.db import transaction
 from django.test.utils import CaptureQueriesContext
 
 from kefu.audit.models import AuditChainHead, AuditEntry
-from kefu.audit.services import deferred, record
+from kefu.audit.services import _takes_several_statements, deferred, dropped_on_error, record
 from kefu.audit.verify import verify_chain
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +31,22 @@ def test_entries_are_appended_at_the_end_of_the_block_in_order():
 
 
 def test_one_lock_insert_and_head_update_for_the_whole_block():
-    record(actor=None, action="test.first")  # the chain head exists
+    first = record(actor=None, action="test.first")  # the chain head exists
+    assert AuditEntry.objects.get(pk=first.pk).action == "test.first" and not first._state.adding
     with transaction.atomic(), CaptureQueriesContext(transaction.get_connection()) as ctx, deferred():
-        for i in range(5):
-            record(actor=None, action=f"test.step{i}")
+        batch = [record(actor=None, action=f"test.step{i}") for i in range(5)]
+    # The appended entries know their rows, as after bulk_create().
+    assert [AuditEntry.objects.get(pk=e.pk).action for e in batch] == [f"test.step{i}" for i in range(5)]
     audit_statements = [q["sql"] for q in ctx.captured_queries if "audit_" in q["sql"]]
-    assert len(audit_statements) == 3, audit_statements  # lock the head, one INSERT, move the head
     assert verify_chain().ok and AuditEntry.objects.count() == 6
-    lock, insert, move = audit_statements
+    if _takes_several_statements(transaction.get_connection()):
+        # PostgreSQL: the INSERT and the head's move go in one round trip.
+        assert len(audit_statements) == 2, audit_statements
+        lock, (insert, move) = audit_statements[0], audit_statements[1].split("; UPDATE ")
+        move = "UPDATE " + move
+    else:
+        assert len(audit_statements) == 3, audit_statements  # lock the head, one INSERT, move the head
+        lock, insert, move = audit_statements
     assert lock.startswith("SELECT") and "audit_auditchainhead" in lock and "WHERE id = 1" in lock
     if transaction.get_connection().features.has_select_for_update:  # PostgreSQL: the head row is locked
         assert lock.rstrip().endswith("FOR UPDATE"), lock
@@ -67,6 +75,18 @@ def test_entries_of_a_rolled_back_savepoint_are_dropped():
             pass
         record(actor=None, action="test.kept_after")
     assert _actions() == ["test.kept_before", "test.kept_after"]
+    assert verify_chain().ok
+
+
+def test_entries_of_a_failed_block_without_savepoint_are_dropped():
+    with transaction.atomic(), deferred():
+        record(actor=None, action="test.kept_before")
+        with pytest.raises(ValueError), dropped_on_error():
+            record(actor=None, action="test.read_that_failed")
+            raise ValueError("the read did not finish")
+        with dropped_on_error():
+            record(actor=None, action="test.read_that_finished")
+    assert _actions() == ["test.kept_before", "test.read_that_finished"]
     assert verify_chain().ok
 
 
