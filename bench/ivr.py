@@ -114,6 +114,7 @@ class Caller:
     def __init__(self, port: int, uniqueid: str, keys: list[tuple[str, str]], think_ms: int, rng: random.Random):
         self.port, self.uniqueid, self.keys, self.think_ms, self.rng = port, uniqueid, keys, think_ms, rng
         self.steps: list[tuple[str, float]] = []
+        self.started: list[float] = []  # when each step's keys were sent (perf_counter), for the time windows
         self.first: list[tuple[str, float]] = []  # keys sent -> first command back (silence the caller hears)
         self.commands = 0  # AGI commands answered (each one a round trip through the server's event loop)
 
@@ -137,6 +138,7 @@ class Caller:
                 waiting_first = False
             if cmd.startswith("GET DATA") or cmd.startswith("HANGUP") or cmd.startswith('SET VARIABLE KEFU_ACTION'):
                 self.steps.append((label, (time.perf_counter() - sent_at) * 1000))
+                self.started.append(sent_at)
                 label = "end"
             if cmd.startswith("GET DATA"):
                 if not pending:
@@ -212,6 +214,28 @@ def report(name: str, callers: list[Caller]) -> tuple[dict, dict]:
     commands = sum(c.commands for c in callers)
     print(f"{'':<24} AGI commands: {commands / max(1, sum(len(c.steps) for c in callers)):.1f} per step")
     return s, p
+
+
+def windows(callers: list[Caller], t0: float, width_s: int = 5, over_ms: float = 30.0) -> None:
+    """Steps (PIN apart) per ``width_s`` window of the run: p50/p99 and those over ``over_ms`` by kind. Tells a
+    tail formed in one phase of the calls (the logins come about 20 s in) from a stall of the machine
+    (every kind late at once)."""
+    rows = [(start - t0, label, ms) for c in callers for start, (label, ms) in zip(c.started, c.steps, strict=True)
+            if label != "pin"]
+    if not rows:
+        return
+    print(f"{'':<24} by {width_s} s window (steps over {over_ms:.0f} ms, by kind):")
+    for lo in range(0, int(max(t for t, _, _ in rows)) + 1, width_s):
+        inside = [(label, ms) for t, label, ms in rows if lo <= t < lo + width_s]
+        if not inside:
+            continue
+        s = summarize([ms for _, ms in inside])
+        late: dict[str, int] = {}
+        for label, ms in inside:
+            if ms > over_ms:
+                late[label] = late.get(label, 0) + 1
+        print(f"{'':<26}{lo:3d}-{lo + width_s:<3d}s n={s['n']:<4} p50={s['p50']:5.1f} p99={s['p99']:6.1f} ms  "
+              + (", ".join(f"{k} {v}" for k, v in sorted(late.items())) or "-"))
 
 
 def _free_port() -> int:
@@ -324,6 +348,7 @@ async def main_async(args, customers, port: int, server_pid: int) -> None:
     elapsed = time.perf_counter() - t0
     load, _ = report(f"{args.calls} concurrent calls", load_callers)
     total_steps = sum(len(c.steps) for c in load_callers)
+    windows(load_callers, t0)
     cpu_line("concurrent", cpu1, cpu_seconds(server_pid), total_steps)
     lag = summarize(lags)
     # The simulated PBX is one Python process too: when it is late reading an answer, the step looks slower
