@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
+from kefu.common.db import takes_several_statements
 from kefu.ops.context import current_request_context
 from kefu.pii.masking import mask_for_audit
 
@@ -172,7 +173,7 @@ def _append(entries: list[AuditEntry]) -> None:
         entry.seq, entry.created_at, entry.prev_hash = seq, now, prev_hash
         entry.entry_hash = prev_hash = compute_hash(prev_hash, entry_values(entry))
     move_head = f"UPDATE {_head_table(connection)} SET last_seq = %s, last_hash = %s WHERE id = 1"  # noqa: S608 (table name from the model; values are bound)
-    if _takes_several_statements(connection):
+    if takes_several_statements(connection):
         # The INSERT and the head's move in one round trip (the head stays locked until the commit).
         query = InsertQuery(AuditEntry)
         query.insert_values([f for f in AuditEntry._meta.concrete_fields if not f.primary_key], entries)
@@ -188,12 +189,6 @@ def _append(entries: list[AuditEntry]) -> None:
     AuditEntry.objects.bulk_create(entries)
     with connection.cursor() as cursor:
         cursor.execute(move_head, [seq, prev_hash])
-
-
-def _takes_several_statements(connection: Any) -> bool:
-    """PostgreSQL with client-side binding (Django's default): one execute() may carry several statements."""
-    return (connection.vendor == "postgresql"
-            and not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"))
 
 
 # The chain head is read and moved on every audited write: two fixed statements, written out rather than

@@ -19,6 +19,7 @@ from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from kefu.audit.services import deferred, record
+from kefu.common.db import takes_several_statements
 from kefu.pii import crypto
 from kefu.pii.masking import mask_mobile
 
@@ -62,7 +63,7 @@ def _drive(engine: Engine, runner: EffectRunner, st: dict[str, Any], out: Output
 
 
 def _persist(call: IvrCall, st: dict[str, Any], out: Output, actor: Any = None,
-             before: dict[str, Any] | None = None) -> None:
+             before: dict[str, Any] | None = None, *, flush_wait: bool = True) -> None:
     """Save the session. ``before`` (the state the step started from) lets an UPDATE leave out the
     columns that did not change: the menu path and outcomes are copies of parts of the state, re-encoded
     as JSON on every step otherwise."""
@@ -97,7 +98,7 @@ def _persist(call: IvrCall, st: dict[str, Any], out: Output, actor: Any = None,
         else:
             call.disposition = out.disposition or Disposition.ABANDONED
         fields += ["status", "ended_at", "disposition"]
-    _save_fields(call, fields)
+    _save_fields(call, fields, flush_wait=flush_wait)
 
 
 # The session's UPDATE, compiled once per connection alias and set of columns (a handful: the menu path
@@ -107,7 +108,7 @@ def _persist(call: IvrCall, st: dict[str, Any], out: Output, actor: Any = None,
 _update_sql: dict[tuple[str, tuple[str, ...]], str] = {}
 
 
-def _save_fields(call: IvrCall, names: list[str]) -> None:
+def _save_fields(call: IvrCall, names: list[str], *, flush_wait: bool = True) -> None:
     connection = transaction.get_connection()
     fields = [IvrCall._meta.get_field(name) for name in names]
     values = [field.pre_save(call, False) for field in fields]  # auto_now: updated_at
@@ -123,9 +124,16 @@ def _save_fields(call: IvrCall, names: list[str]) -> None:
         _update_sql[key] = sql
     params = [field.get_db_prep_save(value, connection=connection) for field, value in zip(fields, values, strict=True)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, call.pk])
+        if not flush_wait and takes_several_statements(connection):
+            # The UPDATE and the commit setting in one round trip; rowcount is the UPDATE's (first result).
+            cursor.execute(f"{sql}; {_FLUSH_OFF}", [*params, call.pk])
+            flush_wait = True
+        else:
+            cursor.execute(sql, [*params, call.pk])
         if cursor.rowcount != 1:
             raise DatabaseError("the call's session row was not updated")
+    if not flush_wait:
+        _commit_without_flush_wait()
 
 
 def _commit_without_flush_wait() -> None:
@@ -139,7 +147,10 @@ def _commit_without_flush_wait() -> None:
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute(_FLUSH_OFF)
+
+
+_FLUSH_OFF = "SET LOCAL synchronous_commit TO OFF"
 
 
 def _on_end(call: IvrCall, actor: Any) -> None:
@@ -266,11 +277,12 @@ def handle_input(*, call_id: str, event: Any, actor: Any, step: int | None = Non
         st, out = engine.feed(before, event)
         runner = EffectRunner(call, actor, pin_precheck=precheck)
         st, out = _drive(engine, runner, st, out)
-        _persist(call, st, out, actor, before=before)
+        # A step that only moved through the menus (no effect ran, the call goes on) need not wait for the
+        # flush (see _commit_without_flush_wait); the setting goes with the session's UPDATE.
+        navigation_only = not runner.ran and not isinstance(out, (Transfer, Hangup))
+        _persist(call, st, out, actor, before=before, flush_wait=not navigation_only)
         if call.status == CallStatus.ENDED:
             _on_end(call, actor)
-        elif not runner.ran:
-            _commit_without_flush_wait()
     return call, out
 
 

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.test.utils import CaptureQueriesContext
 
 from kefu.audit.models import AuditChainHead, AuditEntry
-from kefu.audit.services import _takes_several_statements, deferred, dropped_on_error, record
+from kefu.audit.services import deferred, dropped_on_error, record
 from kefu.audit.verify import verify_chain
+from kefu.common.db import takes_several_statements
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_one_lock_insert_and_head_update_for_the_whole_block():
     assert [AuditEntry.objects.get(pk=e.pk).action for e in batch] == [f"test.step{i}" for i in range(5)]
     audit_statements = [q["sql"] for q in ctx.captured_queries if "audit_" in q["sql"]]
     assert verify_chain().ok and AuditEntry.objects.count() == 6
-    if _takes_several_statements(transaction.get_connection()):
+    if takes_several_statements(transaction.get_connection()):
         # PostgreSQL: the INSERT and the head's move go in one round trip.
         assert len(audit_statements) == 2, audit_statements
         lock, (insert, move) = audit_statements[0], audit_statements[1].split("; UPDATE ")
