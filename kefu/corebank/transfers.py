@@ -155,7 +155,7 @@ def _transfer_locked(*, from_account_no: str, payee_id: str, amount_fen: int, id
 
     if source.status != "active":
         raise MediumFrozen("转出账户已冻结或不可用", fields={"from_account_no": source.status})
-    if source.media_blocked:
+    if source.media_blocked:  # type: ignore[attr-defined]  # annotated by the lock statement
         raise MediumFrozen("该账户的卡/折已挂失或冻结，暂停对外转账", fields={"from_account_no": "medium_blocked"})
     if target.currency != source.currency:
         raise InvalidRequest("币种不一致", fields={"payee_id": "currency"})
