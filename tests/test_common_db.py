@@ -28,3 +28,17 @@ def test_the_answer_holds_for_the_test_database():
         else:
             with pytest.raises(Exception):  # noqa: B017 (each driver raises its own kind)
                 cursor.execute("SELECT %s; SELECT %s", [1, 2])
+
+
+@pytest.mark.django_db
+def test_transaction_aborted_after_an_error_outside_a_savepoint():
+    from django.db import DatabaseError, transaction
+
+    from kefu.common.db import transaction_aborted
+
+    with transaction.atomic():
+        assert transaction_aborted(connection) is False
+        with pytest.raises(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM kefu_no_such_table")
+        assert transaction_aborted(connection) is (connection.vendor == "postgresql")
+        transaction.set_rollback(True)

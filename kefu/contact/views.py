@@ -164,7 +164,7 @@ def play_recording(request, pk: int):
     except KefuError as exc:
         return _error(request, exc)
     response = StreamedFileResponse(fh, content_type=recording.content_type, as_attachment=download,
-                            filename=recording.original_name or f"recording-{recording.pk}.wav")
+                                    filename=recording.original_name or f"recording-{recording.pk}.wav")
     response["Cache-Control"] = "no-store"
     return response
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from kefu.audit.choices import AuditKind
 from kefu.audit.services import deferred, dropped_on_error, record
 from kefu.common import refcache
+from kefu.common.db import transaction_aborted
 from kefu.common.errors import KefuError
 from kefu.pii import crypto
 from kefu.pii.masking import mask_card, mask_mobile, mask_name
@@ -46,8 +47,8 @@ def open_ref(ref: str) -> str:
 
 # Effects that write nothing to the database themselves: reads, and the core bank's transfer (its own
 # savepoint covers its writes; over HTTP it writes nothing here). They run without a savepoint of their
-# own, two round trips less per step (the balance and card steps: 9 -> 7 and 6 -> 4 statements); their
-# audit rows are still dropped when they fail. Any other effect gets a savepoint.
+# own (two round trips less per step); their audit rows are still dropped when they fail. Any other effect
+# gets a savepoint.
 WRITE_NOTHING_THEMSELVES = frozenset({"lookup_medium", "balance", "accounts", "transactions", "transfer_setup",
                                       "transfer", "info", "verify_otp"})
 
@@ -84,12 +85,9 @@ class EffectRunner:
                     data = handler(**effect.args)
         except KefuError as exc:
             return EffectDone(effect.name, {}, exc.code)
-        except DatabaseError:
-            if _transaction_aborted():
+        except Exception as exc:
+            if isinstance(exc, DatabaseError) and transaction_aborted(transaction.get_connection()):
                 raise  # no savepoint took the error: the step's transaction cannot go on (PostgreSQL)
-            logger.exception("ivr effect %s failed", effect.name)
-            return EffectDone(effect.name, {}, "ivr.effect_failed")
-        except Exception:
             logger.exception("ivr effect %s failed", effect.name)
             return EffectDone(effect.name, {}, "ivr.effect_failed")
         return EffectDone(effect.name, data or {})
@@ -300,15 +298,6 @@ class EffectRunner:
 # edit in the admin or the core is spoken within a minute. Balances and anything per customer are never
 # cached.
 INFO_TTL_S = 60.0
-
-
-def _transaction_aborted() -> bool:
-    connection = transaction.get_connection()
-    if connection.vendor != "postgresql" or connection.connection is None:
-        return False
-    from psycopg.pq import TransactionStatus
-
-    return connection.connection.info.transaction_status == TransactionStatus.INERROR
 
 
 def cached_info(topic: str) -> list[str] | None:

@@ -123,16 +123,14 @@ def _save_fields(call: IvrCall, names: list[str], *, flush_wait: bool = True) ->
             raise RuntimeError("the session UPDATE must take one parameter per column and the id")
         _update_sql[key] = sql
     params = [field.get_db_prep_save(value, connection=connection) for field, value in zip(fields, values, strict=True)]
+    # Without the flush wait, the setting goes in the UPDATE's round trip where the driver takes several
+    # statements (rowcount is then the UPDATE's, the first result).
+    flush_off_with_update = not flush_wait and takes_several_statements(connection)
     with connection.cursor() as cursor:
-        if not flush_wait and takes_several_statements(connection):
-            # The UPDATE and the commit setting in one round trip; rowcount is the UPDATE's (first result).
-            cursor.execute(f"{sql}; {_FLUSH_OFF}", [*params, call.pk])
-            flush_wait = True
-        else:
-            cursor.execute(sql, [*params, call.pk])
+        cursor.execute(f"{sql}; {_FLUSH_OFF}" if flush_off_with_update else sql, [*params, call.pk])
         if cursor.rowcount != 1:
             raise DatabaseError("the call's session row was not updated")
-    if not flush_wait:
+    if not flush_wait and not flush_off_with_update:
         _commit_without_flush_wait()
 
 

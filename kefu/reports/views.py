@@ -79,7 +79,7 @@ def download(request, pk: int):
     content_type = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                     if export.file_format == "xlsx" else "application/pdf")
     return StreamedFileResponse(open(export.file_path, "rb"), content_type=content_type, as_attachment=True,  # noqa: SIM115
-                        filename=export.file_path.rsplit("/", 1)[-1])
+                                filename=export.file_path.rsplit("/", 1)[-1])
 
 
 @requires(ReportsP.SCHEDULE)

@@ -16,7 +16,7 @@ def attachment_response(request: Any, att: Any) -> StreamedFileResponse:
     record(actor=request.user, action="workorder.attachment_read", obj=att.workorder, kind=AuditKind.READ,
            changes={"attachment": att.pk, "name": att.original_name})
     response = StreamedFileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name,
-                            content_type=att.content_type)
+                                    content_type=att.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
